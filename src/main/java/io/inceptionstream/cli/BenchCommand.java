@@ -1,0 +1,113 @@
+package io.inceptionstream.cli;
+
+import io.inceptionstream.inference.ModelBenchmark;
+import io.inceptionstream.inference.EngineSetup;
+import io.inceptionstream.model.InvalidModelException;
+import io.inceptionstream.model.ModelDirectory;
+import io.inceptionstream.model.ModelInitializer;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code bench ...}: throughput measurements, reported as medians. */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = "Benchmarks: the model alone, and the streaming pipeline against its baselines.",
+    subcommands = {BenchCommand.ModelBench.class})
+final class BenchCommand implements Runnable {
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: " + spec.subcommands().keySet());
+  }
+
+  @Command(name = "model", mixinStandardHelpOptions = true, description = "Images per second of the model alone, per batch size (median of timed runs after warm-up).")
+  static final class ModelBench implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--model", description = "Model directory. Default: a randomly initialised 10-class model (speed does not depend on the weights).")
+    Path model;
+
+    @Option(names = "--batch-sizes", split = ",", defaultValue = "1,8,32,64", description = "Comma-separated batch sizes. Default: ${DEFAULT-VALUE}.")
+    int[] batchSizes;
+
+    @Option(names = "--warmup", defaultValue = "2", description = "Untimed passes per batch size. Default: ${DEFAULT-VALUE}.")
+    int warmup;
+
+    @Option(names = "--runs", defaultValue = "5", description = "Timed passes per batch size; the median is reported. Default: ${DEFAULT-VALUE}.")
+    int runs;
+
+    @Option(names = "--json", description = "Print JSON on stdout.")
+    boolean json;
+
+    @Mixin EngineOptions engineOptions;
+
+    @Override
+    public Integer call() throws IOException, InvalidModelException {
+      if (batchSizes.length == 0 || Arrays.stream(batchSizes).anyMatch(b -> b < 1)) {
+        throw new CliException("Invalid value " + Arrays.toString(batchSizes) + " for option --batch-sizes: each must be at least 1", 2);
+      }
+      if (runs < 1 || warmup < 0) {
+        throw new CliException("Invalid --runs " + runs + " or --warmup " + warmup + ": runs must be at least 1, warmup at least 0", 2);
+      }
+      String engine = engineOptions.prepare();
+      String device = engineOptions.devices(engine).get(0);
+      Path tmp = null;
+      ModelDirectory dir;
+      if (model != null) {
+        dir = ModelLocator.open(model);
+      } else {
+        tmp = Files.createTempDirectory("inception-bench-model");
+        dir = ModelInitializer.create(tmp, 10, 1, ModelInitializer.defaultLabels(10), "googlenet-random", "0.0.0", engine);
+      }
+      try {
+        List<ModelBenchmark.Result> results = ModelBenchmark.run(dir, engineOptions.runnerOptions(engine, List.of(), false), device, batchSizes, warmup, runs);
+        PrintWriter out = spec.commandLine().getOut();
+        boolean compiled = engineOptions.compiled && "MXNet".equals(engine);
+        if (json) {
+          Map<String, Object> doc = new LinkedHashMap<>();
+          doc.put("engine", engine);
+          doc.put("device", device);
+          doc.put("compiled", compiled);
+          doc.put("threads", EngineSetup.effective("OMP_NUM_THREADS"));
+          doc.put("cores", Runtime.getRuntime().availableProcessors());
+          doc.put("results", results);
+          Json.print(out, doc);
+        } else {
+          out.printf("engine %s (%s), device %s, %s threads, %d cores%n", engine, compiled ? "compiled graph" : "op by op", device, EngineSetup.effective("OMP_NUM_THREADS"), Runtime.getRuntime().availableProcessors());
+          out.printf("%10s %14s %14s %12s %12s%n", "batch", "images/s", "median ms", "min ms", "max ms");
+          for (ModelBenchmark.Result r : results) {
+            out.printf("%10d %14.1f %14.1f %12.1f %12.1f%n", r.batchSize(), r.imagesPerSecond(), r.medianBatchMillis(), r.minBatchMillis(), r.maxBatchMillis());
+          }
+        }
+        return 0;
+      } finally {
+        if (tmp != null) {
+          deleteTree(tmp);
+        }
+      }
+    }
+  }
+
+  static void deleteTree(Path root) throws IOException {
+    try (var walk = Files.walk(root)) {
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}

@@ -1,0 +1,41 @@
+package io.inceptionstream.inference;
+
+import io.inceptionstream.model.Tap;
+import java.util.List;
+
+/**
+ * How an {@link InferenceRunner} runs the network.
+ *
+ * @param taps embedding taps returned with every batch
+ * @param normalize whether embeddings are L2-normalised
+ * @param engine {@link Engines#MXNET} or {@link Engines#PYTORCH}
+ * @param compile on MXNet, run the compiled graph (faster, same outputs) instead of the block op
+ *     by op; ignored on other engines
+ */
+public record RunnerOptions(List<Tap> taps, boolean normalize, String engine, boolean compile) {
+
+  public RunnerOptions {
+    taps = List.copyOf(taps);
+    engine = Engines.canonical(engine);
+  }
+
+  /** MXNet, compiled, no taps, no normalisation: what classification alone needs. */
+  public static RunnerOptions classifyOnly() {
+    return new RunnerOptions(List.of(), false, Engines.MXNET, true);
+  }
+
+  /** A copy with other taps. */
+  public RunnerOptions withTaps(List<Tap> newTaps) {
+    return new RunnerOptions(newTaps, normalize, engine, compile);
+  }
+
+  /** A copy on another engine. */
+  public RunnerOptions withEngine(String newEngine) {
+    return new RunnerOptions(taps, normalize, newEngine, compile);
+  }
+
+  /** A copy with compilation on or off. */
+  public RunnerOptions withCompile(boolean newCompile) {
+    return new RunnerOptions(taps, normalize, engine, newCompile);
+  }
+}
