@@ -13,6 +13,9 @@ import picocli.CommandLine.Command;
     subcommands = {
       ModelCommand.class,
       BenchCommand.class,
+      DatasetCommand.class,
+      TrainCommand.class,
+      EvalCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

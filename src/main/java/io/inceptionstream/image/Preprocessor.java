@@ -43,6 +43,33 @@ public final class Preprocessor {
     }
   }
 
+  /** Normalises one image stored as {@link #FLOATS} channel-first bytes at {@code srcOffset}. */
+  public void write(byte[] chw, int srcOffset, float[] out, int offset) {
+    int plane = SIZE * SIZE;
+    for (int c = 0; c < 3; c++) {
+      float sc = scale[c];
+      float sh = shift[c];
+      int base = c * plane;
+      for (int i = 0; i < plane; i++) {
+        out[offset + base + i] = (chw[srcOffset + base + i] & 0xFF) * sc + sh;
+      }
+    }
+  }
+
+  /** The image resized to 32x32 as channel-first RGB bytes (the compact form datasets keep). */
+  public static byte[] toChw(RgbImage image) {
+    int[] px = image.width() == SIZE && image.height() == SIZE ? image.pixels() : resize(image);
+    int plane = SIZE * SIZE;
+    byte[] out = new byte[FLOATS];
+    for (int i = 0; i < plane; i++) {
+      int p = px[i];
+      out[i] = (byte) (p >>> 16);
+      out[plane + i] = (byte) (p >>> 8);
+      out[2 * plane + i] = (byte) p;
+    }
+    return out;
+  }
+
   /** Resizes to 32x32 packed RGB. */
   static int[] resize(RgbImage image) {
     Axis ax = Axis.of(image.width(), SIZE);

@@ -1,0 +1,353 @@
+package io.inceptionstream.train;
+
+import ai.djl.Device;
+import ai.djl.MalformedModelException;
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.CosineTracker;
+import ai.djl.training.tracker.MultiFactorTracker;
+import ai.djl.training.tracker.Tracker;
+import ai.djl.training.tracker.WarmUpTracker;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.inceptionstream.image.Preprocessor;
+import io.inceptionstream.inference.RunnerOptions;
+import io.inceptionstream.model.GoogLeNet;
+import io.inceptionstream.model.InvalidModelException;
+import io.inceptionstream.model.ModelDirectory;
+import io.inceptionstream.model.ModelMetadata;
+import io.inceptionstream.model.SeededInitializer;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Trains the seed's GoogLeNet with DJL's training API on the MXNet engine: the {@link
+ * TrainingNetwork} (trunk plus optional auxiliary heads), {@link AuxiliaryLoss}, Adam or SGD with
+ * momentum, weight decay, warm-up and a cosine or step schedule, random-crop and flip
+ * augmentation in plain Java, BatchNorm in training mode. After every epoch it evaluates the
+ * held-out set, writes a checkpoint (all training parameters and the run's state, for
+ * {@code --resume}) and, when the held-out accuracy is the
+ * best so far, the model directory itself: the trunk only, exactly the inference parameters.
+ * Runs on the calling thread.
+ */
+public final class TrainingLoop {
+
+  /** Receives progress; called on the training thread. */
+  public interface Listener {
+    /** After every step. */
+    void batch(int epoch, int step, int steps, double loss, double accuracy, double imagesPerSecond);
+
+    /** After every epoch's evaluation. */
+    void epoch(EpochStats stats);
+
+    /** A line worth keeping in the training log. */
+    void log(String line);
+  }
+
+  /**
+   * One epoch's figures.
+   *
+   * @param epoch 1-based epoch number
+   * @param loss mean training loss (main plus weighted auxiliary losses)
+   * @param trainAccuracy top-1 accuracy of the main head on the augmented training batches
+   * @param heldOutAccuracy top-1 accuracy on the held-out set, evaluation mode
+   * @param imagesPerSecond training throughput
+   * @param seconds wall time of the epoch, evaluation included
+   */
+  public record EpochStats(int epoch, double loss, double trainAccuracy, double heldOutAccuracy, double imagesPerSecond, double seconds) {}
+
+  /**
+   * What a run produced.
+   *
+   * @param model the best model directory written
+   * @param history every epoch, resumed ones included
+   * @param bestEpoch the epoch whose parameters were kept
+   */
+  public record Result(ModelDirectory model, List<EpochStats> history, int bestEpoch) {}
+
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final String CHECKPOINT_PARAMS = "training.params";
+  private static final String CHECKPOINT_STATE = "state.json";
+
+  private final TrainingOptions options;
+  private final LabeledImages train;
+  private final LabeledImages heldOut;
+  private final Path out;
+  private final Path checkpoint;
+  private final Listener listener;
+  private final Map<String, Object> provenance;
+  private final String modelName;
+  private final String modelVersion;
+
+  /**
+   * @param out the model directory to write (the best epoch's trunk)
+   * @param checkpoint directory for per-epoch checkpoints, kept apart so the model stays lean
+   * @param provenance recorded in the model's metadata (command, data, ...); training figures are added
+   */
+  public TrainingLoop(
+      TrainingOptions options,
+      LabeledImages train,
+      LabeledImages heldOut,
+      Path out,
+      Path checkpoint,
+      String modelName,
+      String modelVersion,
+      Map<String, Object> provenance,
+      Listener listener) {
+    if (!train.classes().equals(heldOut.classes())) {
+      throw new IllegalArgumentException("Training classes " + train.classes() + " differ from held-out classes " + heldOut.classes());
+    }
+    if (train.size() < options.batchSize()) {
+      throw new IllegalArgumentException("Training set of " + train.size() + " images is smaller than one batch of " + options.batchSize());
+    }
+    this.options = options;
+    this.train = train;
+    this.heldOut = heldOut;
+    this.out = out;
+    this.checkpoint = checkpoint;
+    this.listener = listener;
+    this.provenance = new LinkedHashMap<>(provenance);
+    this.modelName = modelName;
+    this.modelVersion = modelVersion;
+  }
+
+  /**
+   * Trains, or resumes from the checkpoint.
+   *
+   * @param resume continue from the checkpoint directory if it holds one
+   */
+  public Result run(boolean resume) throws IOException, InvalidModelException {
+    int classes = train.classes().size();
+    float[][] stats = train.channelStatistics();
+    Preprocessor pre = new Preprocessor(stats[0], stats[1]);
+    int stepsPerEpoch = train.size() / options.batchSize();
+    int totalSteps = stepsPerEpoch * options.epochs();
+    CheckpointState state = resume ? readState(checkpoint) : null;
+    int startEpoch = state == null ? 1 : state.completedEpochs() + 1;
+    List<EpochStats> history = state == null ? new ArrayList<>() : new ArrayList<>(state.history());
+    double best = state == null ? -1 : state.bestAccuracy();
+    int bestEpoch = state == null ? 0 : state.bestEpoch();
+    if (state != null) {
+      listener.log("Resuming after epoch " + state.completedEpochs() + " (best held-out accuracy " + best + " at epoch " + bestEpoch + ")");
+    }
+    TrainingNetwork network = new TrainingNetwork(classes, options.auxiliary());
+    try (Model model = Model.newInstance("googlenet-train", Device.cpu(), "MXNet")) {
+      model.setBlock(network);
+      int doneSteps = (startEpoch - 1) * stepsPerEpoch;
+      DefaultTrainingConfig config =
+          new DefaultTrainingConfig(new AuxiliaryLoss(options.auxWeight()))
+              .optOptimizer(optimizer(totalSteps, doneSteps));
+      try (Trainer trainer = model.newTrainer(config)) {
+        trainer.initialize(GoogLeNet.inputShape(options.batchSize()));
+        SeededInitializer.initialize(network, options.seed());
+        if (state != null) {
+          loadCheckpoint(checkpoint, network, trainer.getManager());
+        }
+        float[] batch = new float[options.batchSize() * Preprocessor.FLOATS];
+        float[] labels = new float[options.batchSize()];
+        byte[] scratch = new byte[LabeledImages.BYTES];
+        for (int epoch = startEpoch; epoch <= options.epochs(); epoch++) {
+          long start = System.nanoTime();
+          int[] order = LabeledImages.permutation(train.size(), options.seed() * 31 + epoch);
+          SplittableRandom aug = new SplittableRandom(options.seed() * 17 + epoch);
+          double lossSum = 0;
+          int correct = 0;
+          int seen = 0;
+          for (int step = 0; step < stepsPerEpoch; step++) {
+            for (int i = 0; i < options.batchSize(); i++) {
+              int idx = order[step * options.batchSize() + i];
+              augment(train.pixels(), idx * LabeledImages.BYTES, scratch, aug);
+              pre.write(scratch, 0, batch, i * Preprocessor.FLOATS);
+              labels[i] = train.labels()[idx];
+            }
+            try (NDManager m = trainer.getManager().newSubManager()) {
+              NDArray x = m.create(batch, GoogLeNet.inputShape(options.batchSize()));
+              NDArray y = m.create(labels);
+              float loss;
+              float[] predicted;
+              try (GradientCollector gc = trainer.newGradientCollector()) {
+                NDList preds = trainer.forward(new NDList(x));
+                NDArray l = trainer.getLoss().evaluate(new NDList(y), preds);
+                gc.backward(l);
+                loss = l.getFloat();
+                predicted = preds.get(0).argMax(1).toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+              }
+              trainer.step();
+              if (!Float.isFinite(loss)) {
+                throw new IllegalStateException("Training diverged at epoch " + epoch + " step " + step + " (loss " + loss + "); lower --learning-rate");
+              }
+              lossSum += loss;
+              for (int i = 0; i < predicted.length; i++) {
+                if ((int) predicted[i] == (int) labels[i]) {
+                  correct++;
+                }
+              }
+              seen += options.batchSize();
+            }
+            double secs = (System.nanoTime() - start) / 1e9;
+            listener.batch(epoch, step + 1, stepsPerEpoch, lossSum / (step + 1), (double) correct / seen, seen / secs);
+          }
+          double trainSecs = (System.nanoTime() - start) / 1e9;
+          double heldAcc = heldOutAccuracy(trainer, pre);
+          EpochStats es = new EpochStats(epoch, lossSum / stepsPerEpoch, (double) correct / seen, heldAcc, seen / trainSecs, (System.nanoTime() - start) / 1e9);
+          history.add(es);
+          listener.epoch(es);
+          if (heldAcc > best) {
+            best = heldAcc;
+            bestEpoch = epoch;
+            writeModel(network.trunk(), classes, stats, history, bestEpoch, best);
+            listener.log(String.format("epoch %d: held-out accuracy %.4f is the best so far; model written to %s", epoch, heldAcc, out));
+          }
+          saveCheckpoint(checkpoint, network, new CheckpointState(epoch, best, bestEpoch, history));
+        }
+      }
+    }
+    ModelDirectory best1 = ModelDirectory.open(out);
+    return new Result(best1, history, bestEpoch);
+  }
+
+  private Optimizer optimizer(int totalSteps, int doneSteps) {
+    float lr = options.learningRate();
+    Tracker main;
+    int mainSteps = Math.max(1, totalSteps - options.warmupSteps());
+    switch (options.schedule()) {
+      case "cosine" -> main = CosineTracker.builder().setBaseValue(lr).optFinalValue(lr * 0.01f).setMaxUpdates(mainSteps).build();
+      case "step" -> main = MultiFactorTracker.builder().setBaseValue(lr).setSteps(new int[] {Math.max(1, mainSteps / 2), Math.max(2, mainSteps * 3 / 4)}).optFactor(0.1f).build();
+      default -> main = Tracker.fixed(lr);
+    }
+    Tracker tracker = options.warmupSteps() == 0 ? main
+        : WarmUpTracker.builder().setMainTracker(main).optWarmUpSteps(options.warmupSteps()).optWarmUpBeginValue(lr * 0.1f).build();
+    if (options.optimizer().equals("sgd")) {
+      return Optimizer.sgd().setLearningRateTracker(tracker).optMomentum(options.momentum())
+          .optWeightDecays(options.weightDecay()).optBeginNumUpdate(doneSteps).build();
+    }
+    return Optimizer.adam().optLearningRateTracker(tracker)
+        .optWeightDecays(options.weightDecay()).optBeginNumUpdate(doneSteps).build();
+  }
+
+  /** Random crop from the image padded by 4 edge pixels, and an optional horizontal flip. */
+  private void augment(byte[] src, int offset, byte[] dst, SplittableRandom r) {
+    int dx = options.augment() ? r.nextInt(-4, 5) : 0;
+    int dy = options.augment() ? r.nextInt(-4, 5) : 0;
+    boolean flip = options.flip() && r.nextBoolean();
+    int s = Preprocessor.SIZE;
+    for (int c = 0; c < 3; c++) {
+      int base = c * s * s;
+      for (int y = 0; y < s; y++) {
+        int sy = Math.max(0, Math.min(s - 1, y + dy));
+        for (int x = 0; x < s; x++) {
+          int tx = flip ? s - 1 - x : x;
+          int sx = Math.max(0, Math.min(s - 1, tx + dx));
+          dst[base + y * s + x] = src[offset + base + sy * s + sx];
+        }
+      }
+    }
+  }
+
+  private double heldOutAccuracy(Trainer trainer, Preprocessor pre) {
+    int bs = 64;
+    float[] batch = new float[bs * Preprocessor.FLOATS];
+    int correct = 0;
+    for (int start = 0; start < heldOut.size(); start += bs) {
+      int n = Math.min(bs, heldOut.size() - start);
+      for (int i = 0; i < n; i++) {
+        pre.write(heldOut.pixels(), (start + i) * LabeledImages.BYTES, batch, i * Preprocessor.FLOATS);
+      }
+      try (NDManager m = trainer.getManager().newSubManager()) {
+        NDArray x = m.create(java.nio.FloatBuffer.wrap(batch, 0, n * Preprocessor.FLOATS), GoogLeNet.inputShape(n));
+        float[] predicted = trainer.evaluate(new NDList(x)).get(0).argMax(1).toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+        for (int i = 0; i < n; i++) {
+          if ((int) predicted[i] == heldOut.labels()[start + i]) {
+            correct++;
+          }
+        }
+      }
+    }
+    return heldOut.size() == 0 ? 0 : (double) correct / heldOut.size();
+  }
+
+  private void writeModel(GoogLeNet trunk, int classes, float[][] stats, List<EpochStats> history, int bestEpoch, double best) throws IOException {
+    Map<String, Object> p = new LinkedHashMap<>(provenance);
+    p.put("method", "trained");
+    p.put("engine", "MXNet");
+    p.put("options", options);
+    p.put("trainingData", train.description() + " (" + train.size() + " images)");
+    p.put("heldOutData", heldOut.description() + " (" + heldOut.size() + " images)");
+    p.put("epochsRun", history.size());
+    p.put("bestEpoch", bestEpoch);
+    p.put("heldOutAccuracy", best);
+    p.put("history", history);
+    ModelDirectory.write(out, trunk, classes, train.classes(), modelName, modelVersion,
+        List.of(stats[0][0], stats[0][1], stats[0][2]), List.of(stats[1][0], stats[1][1], stats[1][2]), p);
+  }
+
+  /**
+   * Records an evaluation in the metadata of a model directory written by this loop.
+   */
+  public static void recordEvaluation(ModelDirectory dir, String key, Evaluation.Result result, String data) throws IOException {
+    Map<String, Object> p = new LinkedHashMap<>(dir.metadata().provenance());
+    Map<String, Object> e = new LinkedHashMap<>();
+    e.put("data", data);
+    e.put("images", result.images());
+    e.put("accuracy", result.accuracy());
+    e.put("confusion", result.confusion());
+    p.put(key, e);
+    ModelMetadata m = dir.metadata();
+    ModelDirectory.writeMetadata(dir.path(), new ModelMetadata(m.format(), m.architecture(), m.name(), m.version(), m.classes(), m.inputShape(), m.mean(), m.std(),
+        m.parametersFile(), m.parametersSha256(), m.parametersBytes(), m.trainableParameters(), m.createdAt(), p));
+  }
+
+  private record CheckpointState(int completedEpochs, double bestAccuracy, int bestEpoch, List<EpochStats> history) {}
+
+  private static CheckpointState readState(Path checkpoint) throws IOException {
+    Path f = checkpoint.resolve(CHECKPOINT_STATE);
+    if (!Files.exists(f)) {
+      return null;
+    }
+    return JSON.readValue(f.toFile(), CheckpointState.class);
+  }
+
+  private static void saveCheckpoint(Path checkpoint, TrainingNetwork network, CheckpointState state) throws IOException {
+    Files.createDirectories(checkpoint);
+    Path tmp = Files.createTempFile(checkpoint, CHECKPOINT_PARAMS, ".tmp");
+    try (DataOutputStream os = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp)))) {
+      network.saveParameters(os);
+    }
+    Files.move(tmp, checkpoint.resolve(CHECKPOINT_PARAMS), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    Path stateTmp = Files.createTempFile(checkpoint, CHECKPOINT_STATE, ".tmp");
+    JSON.writeValue(stateTmp.toFile(), state);
+    Files.move(stateTmp, checkpoint.resolve(CHECKPOINT_STATE), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  private static void loadCheckpoint(Path checkpoint, TrainingNetwork network, NDManager manager) throws IOException, InvalidModelException {
+    Path f = checkpoint.resolve(CHECKPOINT_PARAMS);
+    try (DataInputStream is = new DataInputStream(new BufferedInputStream(Files.newInputStream(f)))) {
+      network.loadParameters(manager, is);
+    } catch (MalformedModelException e) {
+      throw new InvalidModelException(f + " does not match this training network (was it trained with other --aux or class settings?): " + e.getMessage(), e);
+    }
+  }
+
+  /** Evaluates the written model through the serving path. */
+  public static Evaluation.Result evaluate(ModelDirectory dir, LabeledImages data) throws InvalidModelException {
+    return Evaluation.evaluate(dir, data, RunnerOptions.classifyOnly(), "cpu", 64);
+  }
+
+}
