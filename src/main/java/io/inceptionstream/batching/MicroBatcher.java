@@ -1,0 +1,115 @@
+package io.inceptionstream.batching;
+
+import io.inceptionstream.metrics.WorkerMetrics;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The batcher thread: takes decoded items in poll order (each a future completed by the decode
+ * pool), groups them with a {@link BatchAccumulator} and hands batches to the devices through a
+ * {@link BatchQueue}. It alone writes batch state. It blocks only when a full batch waits for a
+ * device, which is how backpressure reaches the poll thread (records in flight stop draining).
+ * In drain mode (shutdown) it flushes as soon as its input is empty.
+ */
+public final class MicroBatcher implements Runnable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(MicroBatcher.class);
+  private static final long IDLE_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+  private static final long BUSY_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
+  private final BlockingQueue<CompletableFuture<Item>> input;
+  private final BatchAccumulator accumulator;
+  private final BatchQueue output;
+  private final LongSupplier clock;
+  private final WorkerMetrics metrics;
+  private volatile boolean draining;
+  private volatile boolean stopped;
+  private CompletableFuture<Item> head;
+
+  /**
+   * @param input decoded items in poll order
+   * @param clock nanosecond clock (System::nanoTime in production)
+   */
+  public MicroBatcher(BlockingQueue<CompletableFuture<Item>> input, BatchAccumulator accumulator, BatchQueue output, LongSupplier clock, WorkerMetrics metrics) {
+    this.input = input;
+    this.accumulator = accumulator;
+    this.output = output;
+    this.clock = clock;
+    this.metrics = metrics;
+  }
+
+  /** From now on, flush whenever the input runs dry instead of waiting for a fuller batch. */
+  public void drain() {
+    draining = true;
+  }
+
+  /** Ends the thread once its input and pending batch are empty (call after {@link #drain()}). */
+  public void stop() {
+    draining = true;
+    stopped = true;
+  }
+
+  @Override
+  public void run() {
+    try {
+      while (true) {
+        long now = clock.getAsLong();
+        if (head == null) {
+          head = input.poll();
+        }
+        if (head != null && head.isDone()) {
+          accumulator.add(head.join(), now);
+          head = null;
+          if (accumulator.isFull()) {
+            flush(now, Batch.FlushReason.SIZE);
+          }
+          continue;
+        }
+        boolean pending = head != null || !input.isEmpty();
+        Batch.FlushReason reason = draining
+            ? (!accumulator.isEmpty() && !pending ? Batch.FlushReason.DRAIN : accumulator.decide(now, output.idle(), pending))
+            : accumulator.decide(now, output.idle(), pending);
+        // A batch that is not full waits for room instead of blocking, so it can keep growing.
+        if (reason != null && output.hasRoom()) {
+          flush(now, reason);
+          continue;
+        }
+        if (stopped && !pending && accumulator.isEmpty()) {
+          return;
+        }
+        waitForWork(now, pending);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      LOG.debug("Batcher interrupted with {} items pending", accumulator.size());
+    }
+  }
+
+  private void waitForWork(long now, boolean pending) throws InterruptedException {
+    long wait = accumulator.isEmpty() ? IDLE_WAIT_NANOS : Math.max(0, Math.min(BUSY_WAIT_NANOS, accumulator.deadlineNanos() - now));
+    if (head != null) {
+      try {
+        head.get(Math.max(wait, 1000), TimeUnit.NANOSECONDS);
+      } catch (TimeoutException | ExecutionException e) {
+        // Not done yet, or done exceptionally (join() reports it on the next turn).
+      }
+    } else if (!pending) {
+      head = input.poll(Math.max(wait, 1000), TimeUnit.NANOSECONDS);
+    }
+  }
+
+  private void flush(long now, Batch.FlushReason reason) throws InterruptedException {
+    Batch batch = accumulator.drain(now, reason);
+    metrics.batchSize.update(batch.readyCount());
+    metrics.queueDepth.update(input.size() + (head == null ? 0 : 1));
+    metrics.batchFillWait.update(batch.fillWaitNanos(), TimeUnit.NANOSECONDS);
+    // Only this thread puts: after hasRoom() this does not wait; after a full batch it may.
+    output.put(batch);
+  }
+}

@@ -1,0 +1,122 @@
+package io.inceptionstream.pipeline;
+
+import io.inceptionstream.batching.Batch;
+import io.inceptionstream.batching.BatchQueue;
+import io.inceptionstream.batching.Item;
+import io.inceptionstream.image.Preprocessor;
+import io.inceptionstream.inference.InferenceResult;
+import io.inceptionstream.inference.InferenceRunner;
+import io.inceptionstream.inference.RunnerOptions;
+import io.inceptionstream.metrics.WorkerMetrics;
+import io.inceptionstream.model.ModelDirectory;
+import io.inceptionstream.publish.BatchOutcome;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One inference thread per device: creates, warms, uses and closes its own {@link
+ * InferenceRunner} (DJL predictors are not thread-safe and MXNet wants a fixed thread). For each
+ * batch it normalises the ready items into one reused float buffer, runs one forward pass and
+ * passes the outcome to the publisher. An engine failure is fatal.
+ */
+public final class InferenceStage implements Runnable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(InferenceStage.class);
+
+  private final ModelDirectory model;
+  private final RunnerOptions options;
+  private final String device;
+  private final int maxBatch;
+  private final BatchQueue input;
+  private final BlockingQueue<BatchOutcome> output;
+  private final Failure failure;
+  private final WorkerMetrics metrics;
+  private final CountDownLatch warm = new CountDownLatch(1);
+  private volatile boolean stopped;
+  private volatile boolean ready;
+
+  public InferenceStage(ModelDirectory model, RunnerOptions options, String device, int maxBatch, BatchQueue input, BlockingQueue<BatchOutcome> output, Failure failure, WorkerMetrics metrics) {
+    this.model = model;
+    this.options = options;
+    this.device = device;
+    this.maxBatch = maxBatch;
+    this.input = input;
+    this.output = output;
+    this.failure = failure;
+    this.metrics = metrics;
+  }
+
+  /** Waits until the model is loaded and warm (or failed); returns whether it is ready. */
+  public boolean awaitWarm(long timeout, TimeUnit unit) throws InterruptedException {
+    return warm.await(timeout, unit) && ready;
+  }
+
+  /** Whether the model is loaded and warmed up. */
+  public boolean ready() {
+    return ready;
+  }
+
+  /** Ends the thread once no batch is waiting. */
+  public void stop() {
+    stopped = true;
+  }
+
+  @Override
+  public void run() {
+    try (InferenceRunner runner = new InferenceRunner(model, options, device)) {
+      long start = System.nanoTime();
+      runner.warmUp(maxBatch > 1 ? new int[] {1, maxBatch} : new int[] {1});
+      LOG.info("Model {} {} warm on {} ({}{}) in {} ms", model.metadata().name(), model.metadata().version(), device, runner.engine(),
+          runner.compiled() ? ", compiled" : "", (System.nanoTime() - start) / 1_000_000);
+      ready = true;
+      warm.countDown();
+      Preprocessor pre = new Preprocessor(model.metadata().meanArray(), model.metadata().stdArray());
+      float[] buffer = new float[maxBatch * Preprocessor.FLOATS];
+      while (!failure.failed()) {
+        Batch batch = input.take(100, TimeUnit.MILLISECONDS);
+        if (batch == null) {
+          if (stopped) {
+            return;
+          }
+          continue;
+        }
+        try {
+          output.put(run(runner, pre, buffer, batch));
+        } finally {
+          input.done();
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Exception e) {
+      failure.fail("inference on " + device, e);
+    } finally {
+      ready = false;
+      warm.countDown();
+    }
+  }
+
+  private BatchOutcome run(InferenceRunner runner, Preprocessor pre, float[] buffer, Batch batch) {
+    int n = 0;
+    for (Item item : batch.items()) {
+      if (item.isReady()) {
+        pre.write(item.pixels(), 0, buffer, n * Preprocessor.FLOATS);
+        n++;
+      }
+    }
+    InferenceResult result = null;
+    if (n > 0) {
+      long t0 = System.nanoTime();
+      result = runner.infer(buffer, n);
+      long took = System.nanoTime() - t0;
+      metrics.inferenceBatch.update(took, TimeUnit.NANOSECONDS);
+      for (int i = 0; i < n; i++) {
+        metrics.inferenceImage.update(took / n, TimeUnit.NANOSECONDS);
+      }
+    }
+    return new BatchOutcome(batch, result, System.currentTimeMillis());
+  }
+}

@@ -1,0 +1,77 @@
+package io.inceptionstream.pipeline;
+
+import io.inceptionstream.avro.ImageEncoding;
+import io.inceptionstream.avro.ImageRecord;
+import io.inceptionstream.avro.WireFormat;
+import io.inceptionstream.avro.WireFormatException;
+import io.inceptionstream.batching.Item;
+import io.inceptionstream.image.ImageDecoder;
+import io.inceptionstream.image.ImageFormat;
+import io.inceptionstream.image.ImageRejectedException;
+import io.inceptionstream.image.Preprocessor;
+import io.inceptionstream.ingest.InputRecord;
+import java.nio.ByteBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns a polled record into an {@link Item}: Avro single-object decoding, image decoding under
+ * the size and pixel limits, resize to 32x32 channel-first bytes. Every failure — including an
+ * unexpected exception — becomes a rejected item with a stable reason, so bad input never stops
+ * the worker. Thread-safe: runs on the decode pool.
+ */
+public final class RecordDecoder {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RecordDecoder.class);
+
+  /** Reason given when decoding failed in an unexpected way (a bug, not bad input). */
+  public static final String DECODE_FAILED = "DECODE_FAILED";
+
+  private final ImageDecoder images;
+
+  public RecordDecoder(ImageDecoder images) {
+    this.images = images;
+  }
+
+  /** Decodes one record; never throws. */
+  public Item decode(InputRecord record) {
+    ImageRecord value;
+    try {
+      value = WireFormat.decodeImage(record.value());
+    } catch (WireFormatException e) {
+      return Item.rejected(record, null, e.kind().name(), e.getMessage());
+    } catch (RuntimeException e) {
+      return unexpected(record, null, e);
+    }
+    String id = value.getId();
+    try {
+      byte[] bytes = bytes(value.getImage());
+      ImageFormat hint = format(value.getEncoding());
+      int w = value.getWidth() == null ? 0 : value.getWidth();
+      int h = value.getHeight() == null ? 0 : value.getHeight();
+      byte[] pixels = Preprocessor.toChw(images.decode(bytes, hint, w, h));
+      long created = value.getTimestamp() != null ? value.getTimestamp().toEpochMilli() : record.kafkaTimestamp();
+      return Item.ready(record, id, value.getAttributes(), created, pixels);
+    } catch (ImageRejectedException e) {
+      return Item.rejected(record, id, e.reason().name(), e.getMessage());
+    } catch (RuntimeException e) {
+      return unexpected(record, id, e);
+    }
+  }
+
+  private static Item unexpected(InputRecord record, String id, RuntimeException e) {
+    LOG.warn("Unexpected {} decoding {}; sending it to the dead-letter topic", e.getClass().getName(), record.position(), e);
+    return Item.rejected(record, id, DECODE_FAILED, e.getClass().getName() + ": " + e.getMessage());
+  }
+
+  private static byte[] bytes(ByteBuffer b) {
+    ByteBuffer d = b.duplicate();
+    byte[] out = new byte[d.remaining()];
+    d.get(out);
+    return out;
+  }
+
+  private static ImageFormat format(ImageEncoding e) {
+    return e == null ? ImageFormat.AUTO : ImageFormat.valueOf(e.name());
+  }
+}

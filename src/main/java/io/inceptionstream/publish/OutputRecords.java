@@ -1,0 +1,144 @@
+package io.inceptionstream.publish;
+
+import io.inceptionstream.avro.DeadLetter;
+import io.inceptionstream.avro.Embedding;
+import io.inceptionstream.avro.Header;
+import io.inceptionstream.avro.Prediction;
+import io.inceptionstream.avro.ScoredLabel;
+import io.inceptionstream.avro.SourcePosition;
+import io.inceptionstream.avro.Timings;
+import io.inceptionstream.avro.WireFormat;
+import io.inceptionstream.batching.Item;
+import io.inceptionstream.inference.InferenceResult;
+import io.inceptionstream.inference.Scored;
+import io.inceptionstream.ingest.InputRecord;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builds the Avro output values, keys and headers for one item; no Kafka types, so it is tested
+ * on its own. Stateless and thread-safe.
+ */
+public final class OutputRecords {
+
+  /** Header carrying the model version on every output. */
+  public static final String MODEL_VERSION_HEADER = "model-version";
+  /** Header carrying the model name on every output. */
+  public static final String MODEL_NAME_HEADER = "model-name";
+  /** W3C trace context headers passed through from the input. */
+  public static final List<String> TRACE_HEADERS = List.of("traceparent", "tracestate");
+
+  /**
+   * A value ready to send.
+   *
+   * @param key record key (may be null for dead letters of key-less inputs)
+   * @param value encoded value
+   * @param headers headers in order
+   */
+  public record Output(byte[] key, byte[] value, List<Map.Entry<String, byte[]>> headers) {}
+
+  private final ModelIdentity model;
+
+  public OutputRecords(ModelIdentity model) {
+    this.model = model;
+  }
+
+  /** The output key: the input's key, or its id when the key is null. */
+  public static byte[] outputKey(Item item) {
+    InputRecord s = item.source();
+    if (s.key() != null) {
+      return s.key();
+    }
+    return item.id() == null ? null : item.id().getBytes(StandardCharsets.UTF_8);
+  }
+
+  private List<Map.Entry<String, byte[]>> headers(InputRecord source) {
+    List<Map.Entry<String, byte[]>> h = new ArrayList<>(4);
+    h.add(Map.entry(MODEL_NAME_HEADER, model.name().getBytes(StandardCharsets.UTF_8)));
+    h.add(Map.entry(MODEL_VERSION_HEADER, model.version().getBytes(StandardCharsets.UTF_8)));
+    for (String name : TRACE_HEADERS) {
+      byte[] v = source.header(name);
+      if (v != null) {
+        h.add(Map.entry(name, v));
+      }
+    }
+    return h;
+  }
+
+  private static SourcePosition position(InputRecord s) {
+    return new SourcePosition(s.topic(), s.partition(), s.offset());
+  }
+
+  /** The prediction for row {@code row} of {@code result}. */
+  public Output prediction(Item item, InferenceResult result, int row, long inferredAt, long publishedAt) {
+    List<ScoredLabel> top = new ArrayList<>(model.topK());
+    for (Scored s : result.topK(row, model.topK())) {
+      top.add(new ScoredLabel(model.labels().get(s.index()), s.index(), s.probability()));
+    }
+    ScoredLabel best = top.get(0);
+    Prediction p = Prediction.newBuilder()
+        .setId(item.id())
+        .setModelName(model.name())
+        .setModelVersion(model.version())
+        .setLabel(best.getLabel())
+        .setIndex(best.getIndex())
+        .setProbability(best.getProbability())
+        .setTopK(top)
+        .setSource(position(item.source()))
+        .setAttributes(item.attributes())
+        .setTimings(new Timings(Instant.ofEpochMilli(item.createdAt()), Instant.ofEpochMilli(item.source().polledAt()), Instant.ofEpochMilli(inferredAt), Instant.ofEpochMilli(publishedAt)))
+        .setBatchSize(result.size())
+        .setWorkerId(model.workerId())
+        .build();
+    return new Output(outputKey(item), WireFormat.encode(p), headers(item.source()));
+  }
+
+  /** One embedding per tap for row {@code row} of {@code result}. */
+  public List<Output> embeddings(Item item, InferenceResult result, int row) {
+    List<Output> out = new ArrayList<>(result.taps().size());
+    for (int t = 0; t < result.taps().size(); t++) {
+      float[] v = result.embedding(t, row);
+      List<Float> vector = new ArrayList<>(v.length);
+      for (float f : v) {
+        vector.add(f);
+      }
+      Embedding e = Embedding.newBuilder()
+          .setId(item.id())
+          .setModelName(model.name())
+          .setModelVersion(model.version())
+          .setTap(result.taps().get(t).name())
+          .setDimension(v.length)
+          .setNormalized(result.normalized())
+          .setVector(vector)
+          .setSource(position(item.source()))
+          .build();
+      out.add(new Output(outputKey(item), WireFormat.encode(e), headers(item.source())));
+    }
+    return out;
+  }
+
+  /** The dead letter of a rejected item, keyed with the original key. */
+  public Output deadLetter(Item item, long now) {
+    InputRecord s = item.source();
+    List<Header> hs = new ArrayList<>(s.headers().size());
+    for (Map.Entry<String, byte[]> h : s.headers()) {
+      hs.add(new Header(h.getKey(), h.getValue() == null ? null : ByteBuffer.wrap(h.getValue())));
+    }
+    DeadLetter d = DeadLetter.newBuilder()
+        .setKey(s.key() == null ? null : ByteBuffer.wrap(s.key()))
+        .setValue(s.value() == null ? null : ByteBuffer.wrap(s.value()))
+        .setHeaders(hs)
+        .setSource(position(s))
+        .setErrorKind(item.errorKind())
+        .setErrorMessage(item.errorMessage())
+        .setId(item.id())
+        .setWorkerId(model.workerId())
+        .setTimestamp(Instant.ofEpochMilli(now))
+        .build();
+    return new Output(s.key(), WireFormat.encode(d), headers(s));
+  }
+}
