@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       DatasetCommand.class,
       TrainCommand.class,
       EvalCommand.class,
+      ConfigCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
