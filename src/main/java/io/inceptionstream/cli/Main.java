@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       EvalCommand.class,
       PublishCommand.class,
       SubscribeCommand.class,
+      ConfigCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -1,0 +1,70 @@
+package io.inceptionstream.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.inceptionstream.config.ConfigDocs;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class ConfigCommandTest {
+
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private int run(String... args) {
+    CommandLine cl = Main.commandLine();
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    return cl.execute(args);
+  }
+
+  @Test
+  void printsTheGeneratedReference() {
+    assertEquals(0, run("config", "reference"));
+    assertEquals(ConfigDocs.reference(), out.toString());
+  }
+
+  @Test
+  void updatesTheReferenceInAMarkdownFile(@TempDir Path dir) throws IOException {
+    Path md = dir.resolve("configuration.md");
+    Files.writeString(md, "intro\n" + ConfigDocs.START + "\nstale\n" + ConfigDocs.END + "\n");
+    assertEquals(0, run("config", "reference", "--update", md.toString()));
+    assertEquals(ConfigDocs.reference(), ConfigDocs.between(Files.readString(md)));
+    assertEquals(2, run("config", "reference", "--update", dir.resolve("missing.md").toString()));
+    assertTrue(err.toString().contains("missing.md: no such file"), err.toString());
+  }
+
+  @Test
+  void showsEffectiveValuesWithCredentialsHidden(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("worker.properties");
+    Files.writeString(file, "bootstrap-servers=file:9092\nbatch.max-size=8\n");
+    int code =
+        run("config", "show", "--config", file.toString(), "--set", "batch.max-size=16", "--set",
+            "kafka.sasl.jaas.config=PlainLoginModule required password=s3cr3t;", "--set", "kafka.consumer.client.id=a=b");
+    assertEquals(0, code, err.toString());
+    String shown = out.toString();
+    assertTrue(shown.contains("bootstrap-servers = file:9092\n"), shown);
+    assertTrue(shown.contains("batch.max-size = 16\n"), shown);
+    assertTrue(shown.contains("kafka.consumer.sasl.jaas.config = [hidden]\n"), shown);
+    assertTrue(shown.contains("kafka.consumer.client.id = a=b\n"), "--set splits at the first '=': " + shown);
+    assertFalse(shown.contains("s3cr3t"), shown);
+  }
+
+  @Test
+  void reportsEveryConfigurationProblemWithExitCodeTwo() {
+    assertEquals(2, run("config", "show", "--set", "batch.max-size=0", "--set", "colour=blue"));
+    String e = err.toString();
+    assertTrue(e.startsWith("error: 3 configuration problems:\n"), e);
+    assertTrue(e.contains("\n  Missing required configuration bootstrap-servers which has no default value"), e);
+    assertTrue(e.contains("\n  Invalid value 0 for configuration batch.max-size: must be at least 1"), e);
+    assertTrue(e.contains("\n  Unknown configuration colour on the command line"), e);
+  }
+}
