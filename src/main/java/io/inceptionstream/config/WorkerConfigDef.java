@@ -84,7 +84,8 @@ public final class WorkerConfigDef {
 
   public static final String INFERENCE_ENGINE_CONFIG = "inference.engine";
   private static final String INFERENCE_ENGINE_DOC =
-      "Deep learning engine; pytorch needs the -Ppytorch build.";
+      "Deep learning engine; pytorch needs the -Ppytorch build. stand-in answers instantly with"
+          + " constant scores: for measuring the pipeline without the model, never for serving.";
 
   public static final String INFERENCE_DEVICE_CONFIG = "inference.device";
   private static final String INFERENCE_DEVICE_DOC =
@@ -204,7 +205,7 @@ public final class WorkerConfigDef {
               EMBEDDING_TAPS_DOC),
           key(EMBEDDING_NORMALIZE_CONFIG, BOOLEAN, "false", Validator.any(), EMBEDDING_NORMALIZE_DOC),
           key(PREDICTION_TOP_K_CONFIG, INT, "5", Validator.atLeast(1), PREDICTION_TOP_K_DOC),
-          key(INFERENCE_ENGINE_CONFIG, ENUM, "mxnet", Validator.oneOf(List.of("mxnet", "pytorch")), INFERENCE_ENGINE_DOC),
+          key(INFERENCE_ENGINE_CONFIG, ENUM, "mxnet", Validator.oneOf(List.of("mxnet", "pytorch", "stand-in")), INFERENCE_ENGINE_DOC),
           key(
               INFERENCE_DEVICE_CONFIG,
               STRING,

@@ -9,6 +9,8 @@ public final class Engines {
 
   public static final String MXNET = "MXNet";
   public static final String PYTORCH = "PyTorch";
+  /** The zero-cost stand-in ({@link StandInBackend}), for pipeline benchmarks only. */
+  public static final String STAND_IN = "stand-in";
 
   private Engines() {}
 
@@ -21,8 +23,9 @@ public final class Engines {
     return switch (name.trim().toLowerCase(Locale.ROOT)) {
       case "mxnet" -> MXNET;
       case "pytorch" -> PYTORCH;
+      case "stand-in" -> STAND_IN;
       default -> throw new IllegalArgumentException(
-          "Invalid engine '" + name + "': must be mxnet or pytorch");
+          "Invalid engine '" + name + "': must be mxnet, pytorch or stand-in");
     };
   }
 
@@ -32,6 +35,9 @@ public final class Engines {
    * @throws IllegalArgumentException with the build profile that adds it
    */
   public static void requireAvailable(String engine) {
+    if (STAND_IN.equals(engine)) {
+      return;
+    }
     Set<String> all = Engine.getAllEngines();
     if (!all.contains(engine)) {
       throw new IllegalArgumentException(

@@ -22,7 +22,7 @@ import java.util.List;
  * NDManager that is closed when the batch's outputs have been copied out. Create, use and close
  * it on one thread (DJL predictors are not thread-safe and MXNet wants a fixed thread).
  */
-public final class InferenceRunner implements AutoCloseable {
+public final class InferenceRunner implements Backend {
 
   /** Floats per preprocessed image: 3 x 32 x 32. */
   public static final int IMAGE_FLOATS = Architecture.CHANNELS * Architecture.SIZE * Architecture.SIZE;
@@ -81,11 +81,13 @@ public final class InferenceRunner implements AutoCloseable {
   }
 
   /** The engine's name. */
+  @Override
   public String engine() {
     return engine;
   }
 
   /** Whether the MXNet compiled graph runs instead of the block op by op. */
+  @Override
   public boolean compiled() {
     return compiled;
   }
@@ -101,6 +103,7 @@ public final class InferenceRunner implements AutoCloseable {
    *
    * @throws InferenceException wrapping any engine failure
    */
+  @Override
   public InferenceResult infer(float[] pixels, int n) {
     if (n < 1 || (long) n * IMAGE_FLOATS > pixels.length) {
       throw new IllegalArgumentException("Batch of " + n + " images does not fit " + pixels.length + " floats");
@@ -114,6 +117,7 @@ public final class InferenceRunner implements AutoCloseable {
   }
 
   /** Runs one batch of zeros for each size so the engine allocates and tunes before real traffic. */
+  @Override
   public void warmUp(int... batchSizes) {
     int max = 0;
     for (int b : batchSizes) {

@@ -5,7 +5,7 @@ import io.inceptionstream.batching.BatchQueue;
 import io.inceptionstream.batching.Item;
 import io.inceptionstream.image.Preprocessor;
 import io.inceptionstream.inference.InferenceResult;
-import io.inceptionstream.inference.InferenceRunner;
+import io.inceptionstream.inference.Backend;
 import io.inceptionstream.inference.RunnerOptions;
 import io.inceptionstream.metrics.WorkerMetrics;
 import io.inceptionstream.model.ModelDirectory;
@@ -66,7 +66,7 @@ public final class InferenceStage implements Runnable {
 
   @Override
   public void run() {
-    try (InferenceRunner runner = new InferenceRunner(model, options, device)) {
+    try (Backend runner = Backend.open(model, options, device)) {
       long start = System.nanoTime();
       runner.warmUp(maxBatch > 1 ? new int[] {1, maxBatch} : new int[] {1});
       LOG.info("Model {} {} warm on {} ({}{}) in {} ms", model.metadata().name(), model.metadata().version(), device, runner.engine(),
@@ -99,7 +99,7 @@ public final class InferenceStage implements Runnable {
     }
   }
 
-  private BatchOutcome run(InferenceRunner runner, Preprocessor pre, float[] buffer, Batch batch) {
+  private BatchOutcome run(Backend runner, Preprocessor pre, float[] buffer, Batch batch) {
     int n = 0;
     for (Item item : batch.items()) {
       if (item.isReady()) {

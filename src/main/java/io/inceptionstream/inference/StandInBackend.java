@@ -1,0 +1,60 @@
+package io.inceptionstream.inference;
+
+import io.inceptionstream.model.Tap;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A zero-cost stand-in for the network: answers every image with the same scores (class 0 most
+ * probable) and constant embeddings of the right sizes, without computing anything. It exists to
+ * measure the pipeline around the model (Kafka, decoding, batching, publishing); never serve it.
+ * Thread-confined like the real backend.
+ */
+public final class StandInBackend implements Backend {
+
+  private final int classes;
+  private final List<Tap> taps;
+  private final boolean normalize;
+
+  public StandInBackend(int classes, RunnerOptions options) {
+    this.classes = classes;
+    this.taps = options.taps();
+    this.normalize = options.normalize();
+  }
+
+  @Override
+  public InferenceResult infer(float[] pixels, int n) {
+    float[] logits = new float[n * classes];
+    for (int i = 0; i < n; i++) {
+      logits[i * classes] = 1f;
+    }
+    List<float[]> embeddings = new ArrayList<>(taps.size());
+    for (Tap t : taps) {
+      float[] e = new float[n * t.dimension()];
+      Arrays.fill(e, normalize ? (float) (1 / Math.sqrt(t.dimension())) : 1f);
+      embeddings.add(e);
+    }
+    return new InferenceResult(n, classes, logits, Scored.softmaxRows(logits, n, classes), taps, embeddings, normalize);
+  }
+
+  @Override
+  public void warmUp(int... batchSizes) {
+    // Nothing to warm.
+  }
+
+  @Override
+  public String engine() {
+    return Engines.STAND_IN;
+  }
+
+  @Override
+  public boolean compiled() {
+    return false;
+  }
+
+  @Override
+  public void close() {
+    // Nothing to release.
+  }
+}
