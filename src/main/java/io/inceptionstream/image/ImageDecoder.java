@@ -3,28 +3,43 @@ package io.inceptionstream.image;
 import io.inceptionstream.image.ImageRejectedException.Reason;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.ComponentColorModel;
+import java.awt.image.DataBuffer;
+import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.util.Iterator;
-import javax.imageio.IIOException;
+import java.util.Locale;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
-import javax.imageio.metadata.IIOMetadata;
 import javax.imageio.stream.ImageInputStream;
-import org.w3c.dom.NamedNodeMap;
-import org.w3c.dom.Node;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * Decodes JPEG, PNG, BMP, GIF (first frame) and raw RGB8 bytes into {@link RgbImage}s. Sizes are
  * checked before decoding: the encoded length against {@link ImageLimits#maxBytes()} and the
- * dimensions in the header against {@link ImageLimits#maxPixels()}, so a small file that declares
- * a huge canvas is refused without allocating it. Grayscale (8 and 16 bit), alpha (dropped),
- * palette, 16-bit and CMYK/YCCK JPEGs become 8-bit RGB. Thread-safe and stateless.
+ * dimensions the header declares (read by {@link ImageHeader}, not by the decoder) against {@link
+ * ImageLimits#maxPixels()}, so a small file that declares a huge canvas is refused without
+ * allocating it. Every colour model becomes 8-bit RGB with the colour values as stored, the way
+ * PIL's {@code convert('RGB')} reads them: gray is not treated as linear light, alpha is dropped,
+ * embedded ICC profiles are ignored, 16-bit samples keep their high byte, and CMYK/YCCK JPEGs are
+ * converted with the Adobe conventions libjpeg uses. Thread-safe and stateless: each call uses its
+ * own ImageIO reader.
  */
 public final class ImageDecoder {
 
+  /**
+   * Most scans a JPEG may have. Every scan of a progressive JPEG passes over the whole image, so a
+   * few kilobytes of repeated 14-byte scans make a small image decode for minutes; encoders write
+   * about 10 (libjpeg's progressive script) and rarely more than a few dozen.
+   */
+  static final int MAX_JPEG_SCANS = 100;
+
   static {
+    // Kept from before: no temporary files for ImageIO streams anywhere in the process.
     ImageIO.setUseCache(false);
   }
 
@@ -76,15 +91,24 @@ public final class ImageDecoder {
       throw new ImageRejectedException(
           Reason.UNSUPPORTED_FORMAT, "Image declared as " + hint + " but its bytes are " + detected);
     }
-    return decodeEncoded(bytes, detected);
+    ImageHeader header = ImageHeader.read(bytes, detected);
+    checkPixels(detected.name(), header.width(), header.height());
+    if (header.scans() > MAX_JPEG_SCANS) {
+      throw new ImageRejectedException(
+          Reason.CORRUPT_IMAGE,
+          "JPEG has " + header.scans() + " scans, more than the " + MAX_JPEG_SCANS
+              + " accepted (each scan re-reads the whole image; this looks like a decompression bomb)");
+    }
+    return decodeEncoded(header.withoutIccProfile(bytes), header);
   }
 
   private RgbImage decodeRaw(byte[] bytes, int width, int height) throws ImageRejectedException {
     if (width < 1 || height < 1) {
       throw new ImageRejectedException(
-          Reason.RAW_SIZE_MISMATCH, "Raw RGB8 image needs positive width and height, got " + width + "x" + height);
+          Reason.RAW_SIZE_MISMATCH,
+          "Raw RGB8 image needs a positive width and height, got " + width + "x" + height);
     }
-    checkPixels(width, height);
+    checkPixels("Raw RGB8 image", width, height);
     long expected = (long) width * height * 3;
     if (bytes.length != expected) {
       throw new ImageRejectedException(
@@ -98,174 +122,214 @@ public final class ImageDecoder {
     return new RgbImage(width, height, pixels);
   }
 
-  private RgbImage decodeEncoded(byte[] bytes, ImageFormat format) throws ImageRejectedException {
-    try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
-      Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
-      if (!readers.hasNext()) {
-        throw new ImageRejectedException(Reason.UNSUPPORTED_FORMAT, "No decoder accepts these " + format + " bytes");
+  private RgbImage decodeEncoded(byte[] bytes, ImageHeader header) throws ImageRejectedException {
+    ImageFormat format = header.format();
+    Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format.name().toLowerCase(Locale.ROOT));
+    if (!readers.hasNext()) {
+      throw new ImageRejectedException(Reason.UNSUPPORTED_FORMAT, "No " + format + " decoder is installed");
+    }
+    ImageReader reader = readers.next();
+    // libjpeg reports truncated and damaged data as warnings and fills the gap with gray.
+    String[] damage = new String[1];
+    reader.addIIOReadWarningListener((source, warning) -> {
+      if (damage[0] == null && meansDamagedData(warning)) {
+        damage[0] = warning;
       }
-      ImageReader reader = readers.next();
-      try {
-        reader.setInput(in, true, false);
-        int w = reader.getWidth(0);
-        int h = reader.getHeight(0);
-        checkPixels(w, h);
-        try {
-          return fromBufferedImage(reader.read(0));
-        } catch (IIOException e) {
-          if (format == ImageFormat.JPEG && isUnsupportedColour(e)) {
-            return fromCmykJpeg(reader);
-          }
-          throw e;
-        }
-      } finally {
-        reader.dispose();
+    });
+    try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
+      // Metadata is ignored: it is not needed for the pixels, and parsing it inflates PNG text
+      // chunks without any bound.
+      reader.setInput(in, true, true);
+      checkPixels(format.name(), reader.getWidth(0), reader.getHeight(0));
+      RgbImage image = format == ImageFormat.JPEG && header.components() == 4
+          ? fromFourChannelJpeg(reader.readRaster(0, null), header.adobeTransform())
+          : fromBufferedImage(reader.read(0));
+      if (damage[0] != null) {
+        throw new ImageRejectedException(
+            Reason.CORRUPT_IMAGE, format + " image is truncated or damaged: " + damage[0]);
       }
-    } catch (ImageRejectedException e) {
-      throw e;
+      return image;
     } catch (IOException | RuntimeException e) {
       throw new ImageRejectedException(
           Reason.CORRUPT_IMAGE, format + " image cannot be decoded: " + describe(e), e);
+    } finally {
+      reader.dispose();
     }
   }
 
-  private void checkPixels(int w, int h) throws ImageRejectedException {
+  /** libjpeg's warnings for missing or undecodable data; "extraneous bytes" is harmless. */
+  private static boolean meansDamagedData(String warning) {
+    return warning.startsWith("Premature end of JPEG file")
+        || (warning.startsWith("Corrupt JPEG data") && !warning.contains("extraneous bytes"));
+  }
+
+  private void checkPixels(String what, long w, long h) throws ImageRejectedException {
     if (w < 1 || h < 1) {
-      throw new ImageRejectedException(Reason.TOO_MANY_PIXELS, "Image declares invalid dimensions " + w + "x" + h);
+      throw new ImageRejectedException(
+          Reason.TOO_MANY_PIXELS,
+          what + " declares an invalid size of " + w + "x" + h + ": width and height must be at least 1");
     }
-    long pixels = (long) w * h;
+    // Both are below 2^32, so the product cannot overflow.
+    long pixels = w * h;
     if (pixels > limits.maxPixels()) {
       throw new ImageRejectedException(
           Reason.TOO_MANY_PIXELS,
-          "Image declares " + w + "x" + h + " = " + pixels + " pixels, over the limit of " + limits.maxPixels());
+          what + " declares " + w + "x" + h + " = " + pixels + " pixels, over the limit of " + limits.maxPixels());
     }
   }
 
   private static RgbImage fromBufferedImage(BufferedImage image) {
+    ColorModel cm = image.getColorModel();
+    if (cm instanceof IndexColorModel icm) {
+      return fromIndexed(image.getRaster(), icm);
+    }
+    int type = cm.getColorSpace().getType();
+    int transfer = cm.getTransferType();
+    if (cm instanceof ComponentColorModel
+        && (transfer == DataBuffer.TYPE_BYTE || transfer == DataBuffer.TYPE_USHORT)
+        && ((type == ColorSpace.TYPE_GRAY && cm.getNumColorComponents() == 1)
+            || (type == ColorSpace.TYPE_RGB && cm.getNumColorComponents() == 3))) {
+      return fromSamples(image.getRaster(), cm);
+    }
+    // Packed formats (BMP 16 and 32 bit): their DirectColorModel is sRGB, so getRGB is exact.
     int w = image.getWidth();
     int h = image.getHeight();
     int[] pixels = new int[w * h];
-    ColorSpace cs = image.getColorModel().getColorSpace();
-    Raster raster = image.getRaster();
-    boolean gray = cs.getType() == ColorSpace.TYPE_GRAY && image.getColorModel().getNumColorComponents() == 1
-        && !(image.getColorModel() instanceof java.awt.image.IndexColorModel);
-    if (gray) {
-      // Java treats gray as linear light and would brighten it on conversion; read the stored
-      // value, as other image libraries do.
-      int bits = image.getColorModel().getComponentSize(0);
-      int[] row = new int[w];
-      for (int y = 0; y < h; y++) {
-        raster.getSamples(0, y, w, 1, 0, row);
-        for (int x = 0; x < w; x++) {
-          int v = bits > 8 ? row[x] >>> (bits - 8) : bits < 8 ? row[x] * 255 / ((1 << bits) - 1) : row[x];
-          pixels[y * w + x] = v << 16 | v << 8 | v;
-        }
-      }
-    } else {
-      image.getRGB(0, 0, w, h, pixels, 0, w);
-      for (int i = 0; i < pixels.length; i++) {
-        pixels[i] &= 0xFFFFFF;
+    image.getRGB(0, 0, w, h, pixels, 0, w);
+    for (int i = 0; i < pixels.length; i++) {
+      pixels[i] &= 0xFFFFFF;
+    }
+    return new RgbImage(w, h, pixels);
+  }
+
+  private static RgbImage fromIndexed(Raster raster, IndexColorModel icm) {
+    int w = raster.getWidth();
+    int h = raster.getHeight();
+    int[] palette = new int[icm.getMapSize()];
+    icm.getRGBs(palette);
+    int[] pixels = new int[w * h];
+    int[] row = new int[w];
+    for (int y = 0; y < h; y++) {
+      raster.getSamples(0, y, w, 1, 0, row);
+      for (int x = 0; x < w; x++) {
+        // An index past the palette is black, as in PIL.
+        int i = row[x];
+        pixels[y * w + x] = i < palette.length ? palette[i] & 0xFFFFFF : 0;
       }
     }
     return new RgbImage(w, h, pixels);
   }
 
-  private static boolean isUnsupportedColour(IIOException e) {
-    String m = String.valueOf(e.getMessage());
-    return m.contains("Unsupported Image Type") || m.contains("Unsupported color conversion");
-  }
-
-  /** Reads a 4-channel JPEG's raw samples and converts CMYK or YCCK to RGB. */
-  private static RgbImage fromCmykJpeg(ImageReader reader) throws IOException, ImageRejectedException {
-    Raster raster = reader.readRaster(0, null);
-    if (raster.getNumBands() != 4) {
-      throw new ImageRejectedException(
-          Reason.UNSUPPORTED_FORMAT, "JPEG with " + raster.getNumBands() + " colour channels is not supported");
-    }
-    int transform = adobeTransform(reader.getImageMetadata(0));
+  /**
+   * Reads gray or RGB samples as stored, whatever the colour space says: Java would otherwise
+   * brighten gray (it treats it as linear light) and convert ICC-tagged RGB to sRGB.
+   */
+  private static RgbImage fromSamples(Raster raster, ColorModel cm) {
     int w = raster.getWidth();
     int h = raster.getHeight();
+    int bands = raster.getNumBands();
+    boolean gray = cm.getNumColorComponents() == 1;
+    int bits = cm.getComponentSize(0);
     int[] pixels = new int[w * h];
-    int[] px = new int[4];
+    int[] row = new int[w * bands];
     for (int y = 0; y < h; y++) {
-      for (int x = 0; x < w; x++) {
-        raster.getPixel(x, y, px);
-        int c;
-        int m;
-        int ye;
-        int k;
-        if (transform == 2) {
-          // YCCK: the first three channels are YCbCr of the inverted CMY.
-          double yy = px[0];
-          double cb = px[1] - 128.0;
-          double cr = px[2] - 128.0;
-          c = 255 - clamp(yy + 1.402 * cr);
-          m = 255 - clamp(yy - 0.344136 * cb - 0.714136 * cr);
-          ye = 255 - clamp(yy + 1.772 * cb);
-          k = 255 - px[3];
-        } else if (transform == 0) {
-          // Adobe writes CMYK inverted (255 = no ink).
-          c = 255 - px[0];
-          m = 255 - px[1];
-          ye = 255 - px[2];
-          k = 255 - px[3];
-        } else {
-          c = px[0];
-          m = px[1];
-          ye = px[2];
-          k = px[3];
-        }
-        int r = (255 - c) * (255 - k) / 255;
-        int g = (255 - m) * (255 - k) / 255;
-        int b = (255 - ye) * (255 - k) / 255;
+      raster.getPixels(0, y, w, 1, row);
+      for (int x = 0, s = 0; x < w; x++, s += bands) {
+        int r = to8(row[s], bits);
+        int g = gray ? r : to8(row[s + 1], bits);
+        int b = gray ? r : to8(row[s + 2], bits);
         pixels[y * w + x] = r << 16 | g << 8 | b;
       }
     }
     return new RgbImage(w, h, pixels);
   }
 
-  /** The Adobe APP14 transform flag (0 CMYK, 2 YCCK), or -1 without the marker. */
-  private static int adobeTransform(IIOMetadata metadata) {
-    if (metadata == null) {
-      return -1;
+  private static int to8(int v, int bits) {
+    if (bits == 8) {
+      return v;
     }
-    try {
-      Node root = metadata.getAsTree("javax_imageio_jpeg_image_1.0");
-      Node adobe = find(root, "app14Adobe");
-      if (adobe != null) {
-        NamedNodeMap attrs = adobe.getAttributes();
-        Node t = attrs.getNamedItem("transform");
-        return t == null ? 0 : Integer.parseInt(t.getNodeValue());
-      }
-    } catch (IllegalArgumentException e) {
-      return -1;
-    }
-    return -1;
+    return bits > 8 ? v >>> (bits - 8) : (v * 255 + ((1 << bits) - 1) / 2) / ((1 << bits) - 1);
   }
 
-  private static Node find(Node node, String name) {
-    if (name.equals(node.getNodeName())) {
-      return node;
+  /**
+   * Converts a 4-channel JPEG's raw samples to RGB. ImageIO's own conversion assumes inverted CMYK
+   * and applies a gamma curve, so the samples are taken raw and converted the way libjpeg and PIL
+   * do: without an Adobe APP14 marker the channels are plain CMYK ink; with one they are stored
+   * inverted (255 = no ink), and transform 0 means CMYK while any other value means YCCK, whose
+   * first three channels are the YCbCr encoding of the ink of C, M and Y.
+   */
+  private static RgbImage fromFourChannelJpeg(Raster raster, int adobeTransform) throws ImageRejectedException {
+    if (raster.getNumBands() != 4) {
+      throw new ImageRejectedException(
+          Reason.CORRUPT_IMAGE, "JPEG declares 4 colour components but decodes to " + raster.getNumBands());
     }
-    for (Node child = node.getFirstChild(); child != null; child = child.getNextSibling()) {
-      Node found = find(child, name);
-      if (found != null) {
-        return found;
+    int w = raster.getWidth();
+    int h = raster.getHeight();
+    int[] pixels = new int[w * h];
+    int[] row = new int[w * 4];
+    for (int y = 0; y < h; y++) {
+      raster.getPixels(0, y, w, 1, row);
+      for (int x = 0, s = 0; x < w; x++, s += 4) {
+        int c;
+        int m;
+        int ye;
+        int k;
+        if (adobeTransform < 0) {
+          c = row[s];
+          m = row[s + 1];
+          ye = row[s + 2];
+          k = row[s + 3];
+        } else if (adobeTransform == 0) {
+          c = 255 - row[s];
+          m = 255 - row[s + 1];
+          ye = 255 - row[s + 2];
+          k = 255 - row[s + 3];
+        } else {
+          double yy = row[s];
+          double cb = row[s + 1] - 128.0;
+          double cr = row[s + 2] - 128.0;
+          c = clamp(yy + 1.402 * cr);
+          m = clamp(yy - 0.344136 * cb - 0.714136 * cr);
+          ye = clamp(yy + 1.772 * cb);
+          k = 255 - row[s + 3];
+        }
+        int paper = 255 - k;
+        pixels[y * w + x] = mul255(255 - c, paper) << 16 | mul255(255 - m, paper) << 8 | mul255(255 - ye, paper);
       }
     }
-    return null;
+    return new RgbImage(w, h, pixels);
+  }
+
+  /** {@code a * b / 255}, rounded to nearest. */
+  private static int mul255(int a, int b) {
+    return (a * b + 127) / 255;
   }
 
   private static int clamp(double v) {
     return (int) Math.max(0, Math.min(255, Math.round(v)));
   }
 
-  private static String describe(Exception e) {
-    String m = e.getMessage();
-    return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+  /** The messages along the cause chain, so "Error reading PNG image data" says why. */
+  private static String describe(Throwable e) {
+    StringBuilder sb = new StringBuilder();
+    for (Throwable t = e; t != null && sb.length() < 300; t = t.getCause()) {
+      if (sb.length() > 0) {
+        sb.append(": ");
+      }
+      String m = t.getMessage();
+      if (t instanceof EOFException) {
+        sb.append("the data ends early (truncated)");
+      } else {
+        sb.append(m == null || m.isBlank() ? t.getClass().getSimpleName() : m);
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return sb.toString();
   }
 
-  private static String hexPrefix(byte[] b) {
+  static String hexPrefix(byte[] b) {
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < Math.min(8, b.length); i++) {
       sb.append(String.format("%02x", b[i] & 0xFF));

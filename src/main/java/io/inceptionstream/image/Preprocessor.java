@@ -22,9 +22,16 @@ public final class Preprocessor {
    * @param std per-channel standard deviation, positive
    */
   public Preprocessor(float[] mean, float[] std) {
+    if (mean.length != 3 || std.length != 3) {
+      throw new IllegalArgumentException(
+          "mean and std need 3 values (R, G, B), got " + mean.length + " and " + std.length);
+    }
     for (int c = 0; c < 3; c++) {
-      if (!(std[c] > 0)) {
-        throw new IllegalArgumentException("std[" + c + "] must be positive, got " + std[c]);
+      if (!(std[c] > 0) || Float.isInfinite(std[c])) {
+        throw new IllegalArgumentException("std[" + c + "] must be positive and finite, got " + std[c]);
+      }
+      if (!Float.isFinite(mean[c])) {
+        throw new IllegalArgumentException("mean[" + c + "] must be finite, got " + mean[c]);
       }
       scale[c] = 1f / (255f * std[c]);
       shift[c] = -mean[c] / std[c];
@@ -70,63 +77,93 @@ public final class Preprocessor {
     return out;
   }
 
-  /** Resizes to 32x32 packed RGB. */
+  /**
+   * Resizes to 32x32 packed RGB. The filter is separable; the pass along the longer side runs
+   * first, so the intermediate holds 32 x (shorter side) values and a 1 x 20,000,000 image needs
+   * no more than a square one. Sums are in double: one output may average millions of pixels.
+   */
   static int[] resize(RgbImage image) {
-    Axis ax = Axis.of(image.width(), SIZE);
-    Axis ay = Axis.of(image.height(), SIZE);
     int w = image.width();
+    int h = image.height();
+    Axis ax = Axis.of(w, SIZE);
+    Axis ay = Axis.of(h, SIZE);
     int[] src = image.pixels();
-    // Horizontal pass: height x 32 x 3 floats.
-    float[] tmp = new float[image.height() * SIZE * 3];
-    for (int y = 0; y < image.height(); y++) {
-      int row = y * w;
-      for (int dx = 0; dx < SIZE; dx++) {
-        float r = 0;
-        float g = 0;
-        float b = 0;
-        for (int k = ax.start[dx], j = 0; k < ax.end[dx]; k++, j++) {
-          float wt = ax.weights[dx][j];
-          int p = src[row + k];
-          r += wt * ((p >>> 16) & 0xFF);
-          g += wt * ((p >>> 8) & 0xFF);
-          b += wt * (p & 0xFF);
-        }
-        int t = (y * SIZE + dx) * 3;
-        tmp[t] = r;
-        tmp[t + 1] = g;
-        tmp[t + 2] = b;
-      }
-    }
     int[] out = new int[SIZE * SIZE];
-    for (int dy = 0; dy < SIZE; dy++) {
-      for (int dx = 0; dx < SIZE; dx++) {
-        float r = 0;
-        float g = 0;
-        float b = 0;
-        for (int k = ay.start[dy], j = 0; k < ay.end[dy]; k++, j++) {
-          float wt = ay.weights[dy][j];
-          int t = (k * SIZE + dx) * 3;
-          r += wt * tmp[t];
-          g += wt * tmp[t + 1];
-          b += wt * tmp[t + 2];
+    if (w >= h) {
+      // Rows first: tmp is h x 32 x 3.
+      double[] tmp = new double[h * SIZE * 3];
+      for (int y = 0; y < h; y++) {
+        for (int dx = 0; dx < SIZE; dx++) {
+          accumulate(src, y * w, 1, ax, dx, tmp, (y * SIZE + dx) * 3);
         }
-        out[dy * SIZE + dx] = round(r) << 16 | round(g) << 8 | round(b);
+      }
+      for (int dy = 0; dy < SIZE; dy++) {
+        for (int dx = 0; dx < SIZE; dx++) {
+          out[dy * SIZE + dx] = combine(tmp, dx * 3, SIZE * 3, ay, dy);
+        }
+      }
+    } else {
+      // Columns first: tmp is 32 x w x 3.
+      double[] tmp = new double[SIZE * w * 3];
+      for (int dy = 0; dy < SIZE; dy++) {
+        for (int x = 0; x < w; x++) {
+          accumulate(src, x, w, ay, dy, tmp, (dy * w + x) * 3);
+        }
+      }
+      for (int dy = 0; dy < SIZE; dy++) {
+        for (int dx = 0; dx < SIZE; dx++) {
+          out[dy * SIZE + dx] = combine(tmp, dy * w * 3, 3, ax, dx);
+        }
       }
     }
     return out;
   }
 
-  private static int round(float v) {
-    return Math.max(0, Math.min(255, Math.round(v)));
+  /** Weighted sum of packed pixels {@code src[base + k * stride]} for output {@code d} of an axis. */
+  private static void accumulate(int[] src, int base, int stride, Axis axis, int d, double[] tmp, int t) {
+    double r = 0;
+    double g = 0;
+    double b = 0;
+    double[] weights = axis.weights[d];
+    for (int k = axis.start[d], j = 0; k < axis.end[d]; k++, j++) {
+      double wt = weights[j];
+      int p = src[base + k * stride];
+      r += wt * ((p >>> 16) & 0xFF);
+      g += wt * ((p >>> 8) & 0xFF);
+      b += wt * (p & 0xFF);
+    }
+    tmp[t] = r;
+    tmp[t + 1] = g;
+    tmp[t + 2] = b;
+  }
+
+  /** Weighted sum of RGB triples {@code tmp[base + k * stride]}, rounded and packed. */
+  private static int combine(double[] tmp, int base, int stride, Axis axis, int d) {
+    double r = 0;
+    double g = 0;
+    double b = 0;
+    double[] weights = axis.weights[d];
+    for (int k = axis.start[d], j = 0; k < axis.end[d]; k++, j++) {
+      double wt = weights[j];
+      int t = base + k * stride;
+      r += wt * tmp[t];
+      g += wt * tmp[t + 1];
+      b += wt * tmp[t + 2];
+    }
+    return round(r) << 16 | round(g) << 8 | round(b);
+  }
+
+  private static int round(double v) {
+    return (int) Math.max(0, Math.min(255, Math.round(v)));
   }
 
   /** Source ranges and weights of each output position along one axis. */
-  private record Axis(int[] start, int[] end, float[][] weights) {
+  private record Axis(int[] start, int[] end, double[][] weights) {
 
     static Axis of(int src, int dst) {
       int[] start = new int[dst];
       int[] end = new int[dst];
-      float[][] weights = new float[dst][];
+      double[][] weights = new double[dst][];
       double ratio = (double) src / dst;
       for (int d = 0; d < dst; d++) {
         if (src >= dst) {
@@ -135,9 +172,9 @@ public final class Preprocessor {
           double hi = (d + 1) * ratio;
           int s = (int) Math.floor(lo);
           int e = Math.min(src, (int) Math.ceil(hi));
-          float[] w = new float[e - s];
+          double[] w = new double[e - s];
           for (int k = s; k < e; k++) {
-            w[k - s] = (float) ((Math.min(hi, k + 1) - Math.max(lo, k)) / ratio);
+            w[k - s] = ((Math.min(hi, k + 1) - Math.max(lo, k)) / ratio);
           }
           start[d] = s;
           end[d] = e;
@@ -152,11 +189,11 @@ public final class Preprocessor {
           if (a == b) {
             start[d] = a;
             end[d] = a + 1;
-            weights[d] = new float[] {1f};
+            weights[d] = new double[] {1};
           } else {
             start[d] = a;
             end[d] = b + 1;
-            weights[d] = new float[] {(float) (1 - frac), (float) frac};
+            weights[d] = new double[] {1 - frac, frac};
           }
         }
       }

@@ -10,7 +10,7 @@ package io.inceptionstream.image;
 public record RgbImage(int width, int height, int[] pixels) {
 
   public RgbImage {
-    if (width < 1 || height < 1 || pixels.length != width * height) {
+    if (width < 1 || height < 1 || pixels.length != (long) width * height) {
       throw new IllegalArgumentException(
           "Image of " + width + "x" + height + " cannot hold " + pixels.length + " pixels");
     }
