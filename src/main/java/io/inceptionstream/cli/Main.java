@@ -16,6 +16,8 @@ import picocli.CommandLine.Command;
       DatasetCommand.class,
       TrainCommand.class,
       EvalCommand.class,
+      BrokerCommand.class,
+      TopicsCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
