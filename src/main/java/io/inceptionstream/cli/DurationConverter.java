@@ -1,30 +1,38 @@
 package io.inceptionstream.cli;
 
 import java.time.Duration;
-import java.util.Locale;
+import java.time.format.DateTimeParseException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
-/** Parses {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h} or plain milliseconds. */
+/** Parses durations written as a number and a unit ({@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h}) or in ISO-8601 ({@code PT30S}). Stateless. */
 final class DurationConverter implements ITypeConverter<Duration> {
 
-  private static final Pattern FORM = Pattern.compile("(\\d+)(ms|s|m|h)?");
+  private static final Pattern SIMPLE = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
 
   @Override
   public Duration convert(String value) {
-    Matcher m = FORM.matcher(value.trim().toLowerCase(Locale.ROOT));
-    if (!m.matches()) {
-      throw new TypeConversionException("'" + value + "' is not a duration: use forms like 500ms, 30s, 2m, 1h");
+    return parse(value);
+  }
+
+  static Duration parse(String value) {
+    String v = value.trim();
+    Matcher m = SIMPLE.matcher(v);
+    try {
+      if (m.matches()) {
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+          case "ms" -> Duration.ofMillis(n);
+          case "s" -> Duration.ofSeconds(n);
+          case "m" -> Duration.ofMinutes(n);
+          default -> Duration.ofHours(n);
+        };
+      }
+      return Duration.parse(v);
+    } catch (NumberFormatException | ArithmeticException | DateTimeParseException e) {
+      throw new TypeConversionException("'" + value + "' is not a duration: write a number with a unit ms, s, m or h, such as 500ms, 30s or 2m");
     }
-    long n = Long.parseLong(m.group(1));
-    String unit = m.group(2) == null ? "ms" : m.group(2);
-    return switch (unit) {
-      case "s" -> Duration.ofSeconds(n);
-      case "m" -> Duration.ofMinutes(n);
-      case "h" -> Duration.ofHours(n);
-      default -> Duration.ofMillis(n);
-    };
   }
 }

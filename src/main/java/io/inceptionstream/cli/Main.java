@@ -19,6 +19,9 @@ import picocli.CommandLine.Command;
       PublishCommand.class,
       SubscribeCommand.class,
       ConfigCommand.class,
+      BrokerCommand.class,
+      TopicsCommand.class,
+      WorkerCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

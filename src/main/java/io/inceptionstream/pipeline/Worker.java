@@ -1,0 +1,261 @@
+package io.inceptionstream.pipeline;
+
+import com.codahale.metrics.MetricRegistry;
+import com.codahale.metrics.health.HealthCheckRegistry;
+import com.codahale.metrics.jmx.JmxReporter;
+import io.inceptionstream.batching.BatchAccumulator;
+import io.inceptionstream.batching.BatchQueue;
+import io.inceptionstream.batching.Item;
+import io.inceptionstream.batching.MicroBatcher;
+import io.inceptionstream.broker.Topics;
+import io.inceptionstream.config.Delivery;
+import io.inceptionstream.config.WorkerConfig;
+import io.inceptionstream.image.ImageDecoder;
+import io.inceptionstream.image.ImageLimits;
+import io.inceptionstream.inference.Devices;
+import io.inceptionstream.inference.EngineSetup;
+import io.inceptionstream.inference.RunnerOptions;
+import io.inceptionstream.ingest.InputRecord;
+import io.inceptionstream.ingest.PollLoop;
+import io.inceptionstream.metrics.Checks;
+import io.inceptionstream.metrics.MetricsServer;
+import io.inceptionstream.metrics.WorkerMetrics;
+import io.inceptionstream.model.ModelDirectory;
+import io.inceptionstream.model.Tap;
+import io.inceptionstream.publish.BatchOutcome;
+import io.inceptionstream.publish.ModelIdentity;
+import io.inceptionstream.publish.OutputRecords;
+import io.inceptionstream.publish.Publisher;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Wires one worker: poll thread → decode pool → batcher → one inference thread per device →
+ * publisher → offset commit, plus metrics and health. {@link #start()} loads and warms the model
+ * before the consumer joins the group; {@link #stop()} begins a graceful stop (no new records,
+ * in-flight finished within the shutdown timeout, then commit); {@link #awaitTermination()}
+ * tears everything down in order and returns the exit code. Thread-safe for those three calls.
+ */
+public final class Worker implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
+
+  private final WorkerConfig config;
+  private final ModelDirectory model;
+  private final Failure failure = new Failure();
+  private final WorkerMetrics metrics = new WorkerMetrics(new MetricRegistry());
+  private final HealthCheckRegistry liveness = new HealthCheckRegistry();
+  private final HealthCheckRegistry readiness = new HealthCheckRegistry();
+  private final List<InferenceStage> stages = new ArrayList<>();
+  private final List<Thread> inferenceThreads = new ArrayList<>();
+  private ExecutorService decodePool;
+  private MicroBatcher batcher;
+  private Thread batcherThread;
+  private Publisher publisher;
+  private Thread publisherThread;
+  private PollLoop poll;
+  private Thread pollThread;
+  private MetricsServer server;
+  private JmxReporter jmx;
+  private volatile boolean stopping;
+
+  public Worker(WorkerConfig config, ModelDirectory model) {
+    this.config = config;
+    this.model = model;
+  }
+
+  /** The worker's metrics. */
+  public WorkerMetrics metrics() {
+    return metrics;
+  }
+
+  /** The bound metrics port, or -1 when the endpoint is disabled or not started. */
+  public int metricsPort() {
+    return server == null ? -1 : server.port();
+  }
+
+  /** The fatal error that stopped the worker, or null. */
+  public Throwable failure() {
+    return failure.cause();
+  }
+
+  /** Whether the model is warm, partitions are assigned and nothing failed. */
+  public boolean ready() {
+    return readiness.runHealthChecks().values().stream().allMatch(r -> r.isHealthy());
+  }
+
+  /**
+   * Starts every thread; returns once the model is warm and the consumer has subscribed.
+   *
+   * @throws IOException if the metrics endpoint cannot bind
+   * @throws IllegalStateException if the model fails to load or warm up
+   */
+  public void start() throws IOException, InterruptedException {
+    EngineSetup.apply(config.threads());
+    liveness.register("worker", Checks.noError(() -> failure.failed() ? Failure.describe(failure.cause()) : null));
+    if (config.metricsEnabled()) {
+      server = new MetricsServer(config.metricsBind(), config.metricsPort(), metrics, liveness, readiness);
+      LOG.info("Metrics and health on http://{}:{}/metrics", config.metricsBind(), server.port());
+    }
+    if (config.jmxEnabled()) {
+      jmx = JmxReporter.forRegistry(metrics.registry()).inDomain("io.inceptionstream").build();
+      jmx.start();
+    }
+    if (config.createTopics()) {
+      Topics.create(config.bootstrapServers(), List.of(config.inputTopic(), config.predictionsTopic(), config.embeddingsTopic(), config.deadLetterTopic()),
+          config.topicPartitions(), config.topicReplicationFactor(), config.connectTimeout());
+    }
+    List<Tap> taps = Tap.parseList(String.join(",", config.embeddingTaps()));
+    RunnerOptions options = new RunnerOptions(taps, config.normalizeEmbeddings(), config.engine(), config.compiled());
+    List<String> devices = Devices.resolveNames(config.device(), options.engine());
+    BatchQueue toDevices = new BatchQueue(devices.size());
+    BlockingQueue<BatchOutcome> toPublisher = new ArrayBlockingQueue<>(2 * devices.size());
+    for (String device : devices) {
+      InferenceStage stage = new InferenceStage(model, options, device, config.batchMaxSize(), toDevices, toPublisher, failure, metrics);
+      stages.add(stage);
+      Thread t = new Thread(stage, "inference-" + device);
+      inferenceThreads.add(t);
+      t.start();
+    }
+    readiness.register("model", Checks.when(() -> stages.stream().allMatch(InferenceStage::ready), "model loaded and warm", "model not loaded or not warm yet"));
+    for (InferenceStage s : stages) {
+      // Warm before joining the group, so a rebalance never hands partitions to a cold worker.
+      if (!s.awaitWarm(10, TimeUnit.MINUTES)) {
+        Throwable cause = failure.cause();
+        close();
+        throw new IllegalStateException("Model failed to load or warm up: " + (cause == null ? "timeout" : cause.getMessage()), cause);
+      }
+    }
+    int threads = config.decodeThreads() > 0 ? config.decodeThreads() : Runtime.getRuntime().availableProcessors();
+    decodePool = Executors.newFixedThreadPool(threads, named("decode"));
+    RecordDecoder decoder = new RecordDecoder(new ImageDecoder(new ImageLimits(config.imageMaxBytes(), config.imageMaxPixels())));
+    LinkedBlockingQueue<CompletableFuture<Item>> decoded = new LinkedBlockingQueue<>();
+    batcher = new MicroBatcher(decoded, new BatchAccumulator(config.batchMaxSize(), config.batchMaxDelay().toNanos()), toDevices, System::nanoTime, metrics);
+    batcherThread = new Thread(batcher, "batcher");
+    batcherThread.start();
+
+    boolean exactlyOnce = config.delivery() == Delivery.EXACTLY_ONCE;
+    Map<String, Object> consumerProps = new HashMap<>(config.kafkaConsumer());
+    consumerProps.put("bootstrap.servers", config.bootstrapServers());
+    consumerProps.put("group.id", config.group());
+    consumerProps.putIfAbsent("client.id", config.workerId() + "-consumer");
+    PollLoop.Settings settings = new PollLoop.Settings(config.inputTopic(), config.maxInFlight(), config.resumeBelow(), config.maxInFlightBytes(),
+        config.commitInterval(), config.shutdownTimeout(), exactlyOnce);
+    poll = new PollLoop(settings, consumerProps, (InputRecord r) -> decoded.add(CompletableFuture.supplyAsync(() -> decoder.decode(r), decodePool)), failure, metrics);
+
+    Map<String, Object> producerProps = new HashMap<>(config.kafkaProducer());
+    producerProps.put("bootstrap.servers", config.bootstrapServers());
+    producerProps.putIfAbsent("client.id", config.workerId() + "-producer");
+    ModelIdentity identity = new ModelIdentity(model.metadata().name(), model.metadata().version(), model.labels(), config.workerId(), config.topK());
+    publisher = new Publisher(toPublisher, producerProps, exactlyOnce ? config.transactionalId() : null, new OutputRecords(identity),
+        new Publisher.Topics(config.predictionsTopic(), config.embeddingsTopic(), config.deadLetterTopic()), poll::completed, failure, metrics, poll::groupMetadata);
+    publisherThread = new Thread(publisher, "publisher");
+    publisherThread.start();
+    readiness.register("partitions", Checks.when(poll::assigned, "partitions assigned", "not yet assigned partitions by the group"));
+    readiness.register("producer", Checks.noError(() -> failure.failed() ? Failure.describe(failure.cause()) : null));
+    pollThread = new Thread(poll, "poll");
+    pollThread.start();
+    LOG.info("Worker {} consuming {} in group {} ({}), batches of up to {} within {} ms, {} in flight at most",
+        config.workerId(), config.inputTopic(), config.group(), config.delivery(), config.batchMaxSize(), config.batchMaxDelay().toMillis(), config.maxInFlight());
+  }
+
+  /** Begins a graceful stop; returns at once. */
+  public void stop() {
+    stopping = true;
+    if (batcher != null) {
+      batcher.drain();
+    }
+    if (poll != null) {
+      poll.stop();
+    }
+  }
+
+  /**
+   * Waits for the poll thread to finish (after {@link #stop()} or a fatal error), then stops the
+   * other stages in pipeline order and closes everything.
+   *
+   * @return 0 after a graceful stop, 1 after a fatal error
+   */
+  public int awaitTermination() throws InterruptedException {
+    while (pollThread != null && pollThread.isAlive()) {
+      pollThread.join(200);
+      if (failure.failed() && !stopping) {
+        stop();
+      }
+    }
+    close();
+    return failure.failed() ? 1 : 0;
+  }
+
+  @Override
+  public void close() {
+    try {
+      // After a fatal error nothing more will be published: do not wait long for stuck stages.
+      int wait = failure.failed() ? 2 : 60;
+      if (batcher != null) {
+        batcher.stop();
+        join(batcherThread, wait);
+      }
+      for (InferenceStage s : stages) {
+        s.stop();
+      }
+      for (Thread t : inferenceThreads) {
+        join(t, wait);
+      }
+      if (publisher != null) {
+        publisher.stop();
+        join(publisherThread, wait);
+        if (!failure.failed()) {
+          publisher.flush();
+        }
+        publisher.close();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      if (decodePool != null) {
+        decodePool.shutdownNow();
+      }
+      if (server != null) {
+        server.close();
+      }
+      if (jmx != null) {
+        jmx.stop();
+      }
+    }
+  }
+
+  private void join(Thread t, int seconds) throws InterruptedException {
+    if (t == null) {
+      return;
+    }
+    t.join(TimeUnit.SECONDS.toMillis(seconds));
+    if (t.isAlive()) {
+      LOG.warn("Thread {} did not stop within {} s; interrupting it", t.getName(), seconds);
+      t.interrupt();
+      t.join(2000);
+    }
+  }
+
+  private static java.util.concurrent.ThreadFactory named(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}
