@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
       BrokerCommand.class,
       TopicsCommand.class,
       WorkerCommand.class,
+      DemoCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
