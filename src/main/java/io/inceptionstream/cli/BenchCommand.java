@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks: the model alone, and the streaming pipeline against its baselines.",
-    subcommands = {BenchCommand.ModelBench.class})
+    subcommands = {BenchCommand.ModelBench.class, BenchCommand.PipelineBench.class})
 final class BenchCommand implements Runnable {
 
   @Spec CommandSpec spec;
@@ -99,6 +99,75 @@ final class BenchCommand implements Runnable {
         if (tmp != null) {
           deleteTree(tmp);
         }
+      }
+    }
+  }
+
+  @Command(name = "pipeline", mixinStandardHelpOptions = true, sortOptions = false,
+      description = {"The pipeline through a real (embedded) broker, as ratios in one run (medians of --runs):",
+          "  worker draining a backlog vs the model offline at the same batch size,",
+          "  micro-batching vs one forward pass per record,",
+          "  the pipeline with a zero-cost model stand-in vs a plain Kafka consume->produce passthrough."})
+  static final class PipelineBench implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--model", description = "Model directory. Default: a randomly initialised 10-class model (speed does not depend on the weights).")
+    Path model;
+
+    @Option(names = "--images", defaultValue = "320", description = "Backlog for the measurements with the model. Default: ${DEFAULT-VALUE}.")
+    int images;
+
+    @Option(names = "--stand-in-images", defaultValue = "3000", description = "Backlog for the stand-in and passthrough measurements. Default: ${DEFAULT-VALUE}.")
+    int standInImages;
+
+    @Option(names = "--batch-size", defaultValue = "32", description = "Micro-batch size. Default: ${DEFAULT-VALUE}.")
+    int batchSize;
+
+    @Option(names = "--partitions", defaultValue = "4", description = "Input topic partitions. Default: ${DEFAULT-VALUE}.")
+    int partitions;
+
+    @Option(names = "--runs", defaultValue = "3", description = "Repetitions; medians are reported. Default: ${DEFAULT-VALUE}.")
+    int runs;
+
+    @Option(names = "--threads", defaultValue = "0", description = "Native compute threads; 0 = one per core. Default: ${DEFAULT-VALUE}.")
+    int threads;
+
+    @Option(names = "--json", description = "Print JSON on stdout.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+      if (images < 1 || standInImages < 1 || batchSize < 1 || partitions < 1 || runs < 1 || threads < 0) {
+        throw new CliException("--images, --stand-in-images, --batch-size, --partitions and --runs must be at least 1, --threads at least 0", 2);
+      }
+      io.inceptionstream.inference.EngineSetup.apply(threads);
+      Path tmp = Files.createTempDirectory("inception-bench");
+      try {
+        ModelDirectory dir = model != null ? ModelLocator.open(model)
+            : ModelInitializer.create(tmp.resolve("model"), 10, 1, ModelInitializer.defaultLabels(10), "googlenet-random", "0.0.0", "MXNet");
+        PrintWriter err = spec.commandLine().getErr();
+        var bench = new io.inceptionstream.bench.PipelineBenchmark(
+            new io.inceptionstream.bench.PipelineBenchmark.Settings(images, standInImages, batchSize, partitions, runs, threads), dir, line -> {
+              err.println(line);
+              err.flush();
+            });
+        Map<String, Object> doc = bench.run(tmp);
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+          Json.print(out, doc);
+        } else {
+          @SuppressWarnings("unchecked")
+          Map<String, Object> ips = (Map<String, Object>) doc.get("imagesPerSecond");
+          @SuppressWarnings("unchecked")
+          Map<String, Object> ratios = (Map<String, Object>) doc.get("ratios");
+          out.printf("images/s (median of %d runs, batch %d):%n", runs, batchSize);
+          ips.forEach((k, v) -> out.printf("  %-20s %10.1f%n", k, (Double) v));
+          out.println("ratios:");
+          ratios.forEach((k, v) -> out.printf("  %-30s %6.2f%n", k, (Double) v));
+        }
+        return 0;
+      } finally {
+        deleteTree(tmp);
       }
     }
   }

@@ -56,6 +56,10 @@ public final class Devices {
    * to {@code [gpu0, gpu1]} or {@code [cpu]}.
    */
   public static List<String> resolveNames(String name, String engineName) {
+    if (Engines.STAND_IN.equals(engineName)) {
+      validate(name);
+      return List.of("cpu");
+    }
     return resolve(name, engineName).stream().map(Devices::name).toList();
   }
 
