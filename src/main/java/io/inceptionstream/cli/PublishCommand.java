@@ -1,5 +1,6 @@
 package io.inceptionstream.cli;
 
+import io.inceptionstream.broker.Topics;
 import io.inceptionstream.client.ImagePublisher;
 import io.inceptionstream.image.ImageFormat;
 import io.inceptionstream.train.ShapeGenerator;
@@ -99,6 +100,11 @@ final class PublishCommand implements Callable<Integer> {
           skipped++;
         }
       }
+    }
+    try {
+      Topics.awaitReachable(bootstrapServers, timeout);
+    } catch (RuntimeException e) {
+      throw new CliException(Main.describe(e), 1);
     }
     long total = shapes != null ? shapes : files.size();
     Progress progress = new Progress(err, "publish", total, !json);
