@@ -111,9 +111,9 @@ public final class PollLoop implements Runnable {
     metrics.gauge(WorkerMetrics.PAUSED_PARTITIONS, () -> pausedCount);
     metrics.gauge(WorkerMetrics.ASSIGNED_PARTITIONS, () -> assignedCount);
     metrics.gauge(WorkerMetrics.CONSUMER_LAG, () -> lag);
-    metrics.gauge(WorkerMetrics.name("records", "in-flight-max"), () -> maxSeenInFlight);
-    metrics.gauge(WorkerMetrics.name("partitions", "pauses"), () -> pauses);
-    metrics.gauge(WorkerMetrics.name("partitions", "resumes"), () -> resumes);
+    metrics.gauge(WorkerMetrics.IN_FLIGHT_MAX, () -> maxSeenInFlight);
+    metrics.gauge(WorkerMetrics.PAUSES, () -> pauses);
+    metrics.gauge(WorkerMetrics.RESUMES, () -> resumes);
   }
 
   /** The worker's consumer defaults; user settings override them. */

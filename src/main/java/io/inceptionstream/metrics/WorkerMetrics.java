@@ -80,4 +80,11 @@ public final class WorkerMetrics {
   public static final String PAUSED_PARTITIONS = name("partitions", "paused");
   public static final String ASSIGNED_PARTITIONS = name("partitions", "assigned");
   public static final String CONSUMER_LAG = name("consumer", "lag");
+  public static final String IN_FLIGHT_MAX = name("records", "in-flight-max");
+  public static final String PAUSES = name("partitions", "pauses");
+  public static final String RESUMES = name("partitions", "resumes");
+
+  /** Every gauge the poll thread registers, for documentation checks. */
+  public static final java.util.List<String> GAUGES =
+      java.util.List.of(IN_FLIGHT, IN_FLIGHT_BYTES, IN_FLIGHT_MAX, PAUSED_PARTITIONS, ASSIGNED_PARTITIONS, PAUSES, RESUMES, CONSUMER_LAG);
 }
