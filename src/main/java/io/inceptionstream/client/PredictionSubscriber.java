@@ -51,11 +51,14 @@ public final class PredictionSubscriber implements AutoCloseable {
     }
   }
 
+  private static final long SETTLE_MILLIS = 200;
+
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final String predictionsTopic;
   private final String embeddingsTopic;
   private final Duration joinWindow;
   private final Map<String, Result> waiting = new LinkedHashMap<>();
+  private final Map<String, Long> lastEmbeddingAt = new HashMap<>();
   private final Map<String, Map<String, Embedding>> earlyEmbeddings = new HashMap<>();
   private final List<String> undecodable = new ArrayList<>();
 
@@ -116,7 +119,8 @@ public final class PredictionSubscriber implements AutoCloseable {
 
   /**
    * Waits up to {@code timeout} for new predictions. With embeddings, a prediction is returned
-   * once an embedding arrived for it and the join window has passed (so all its taps arrive).
+   * 200 ms after its last embedding arrived (the taps of one image are written together), or when
+   * the join window passes without any.
    */
   public List<Result> poll(Duration timeout) {
     long now = System.currentTimeMillis();
@@ -127,10 +131,14 @@ public final class PredictionSubscriber implements AutoCloseable {
           String k = joinKey(p.getSource().getTopic(), p.getSource().getPartition(), p.getSource().getOffset());
           Map<String, Embedding> es = earlyEmbeddings.remove(k);
           waiting.put(k, new Result(p, es == null ? new LinkedHashMap<>() : es, now));
+          if (es != null) {
+            lastEmbeddingAt.put(k, now);
+          }
         } else {
           Embedding e = WireFormat.decodeEmbedding(r.value());
           String k = joinKey(e.getSource().getTopic(), e.getSource().getPartition(), e.getSource().getOffset());
           Result w = waiting.get(k);
+          lastEmbeddingAt.put(k, now);
           if (w != null) {
             w.embeddings().put(e.getTap(), e);
           } else {
@@ -142,12 +150,18 @@ public final class PredictionSubscriber implements AutoCloseable {
       }
     }
     List<Result> out = new ArrayList<>();
-    long cutoff = System.currentTimeMillis() - joinWindow.toMillis();
-    for (Iterator<Result> it = waiting.values().iterator(); it.hasNext(); ) {
-      Result r = it.next();
-      if (embeddingsTopic == null || r.receivedAt() <= cutoff) {
+    long t = System.currentTimeMillis();
+    for (Iterator<Map.Entry<String, Result>> it = waiting.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<String, Result> e = it.next();
+      Result r = e.getValue();
+      Long lastEmbedding = lastEmbeddingAt.get(e.getKey());
+      // An image's embeddings (one per tap) are written together: once one arrived, a short quiet
+      // spell means the rest are in; without any, give up after the join window.
+      boolean complete = lastEmbedding != null && t - lastEmbedding >= SETTLE_MILLIS;
+      if (embeddingsTopic == null || complete || t - r.receivedAt() >= joinWindow.toMillis()) {
         out.add(r);
         it.remove();
+        lastEmbeddingAt.remove(e.getKey());
       }
     }
     return out;
@@ -174,7 +188,7 @@ public final class PredictionSubscriber implements AutoCloseable {
     private String embeddingsTopic;
     private boolean fromBeginning;
     private Duration connectTimeout = Duration.ofSeconds(30);
-    private Duration joinWindow = Duration.ofMillis(500);
+    private Duration joinWindow = Duration.ofSeconds(5);
     private final Map<String, Object> properties = new HashMap<>();
 
     private Builder() {}
@@ -209,7 +223,7 @@ public final class PredictionSubscriber implements AutoCloseable {
       return this;
     }
 
-    /** How long a prediction waits for its embeddings; default 500 ms. */
+    /** Longest a prediction waits for its embeddings; default 5 s. */
     public Builder joinWindow(Duration t) {
       this.joinWindow = t;
       return this;
