@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks: the model alone, and the streaming pipeline against its baselines.",
-    subcommands = {BenchCommand.ModelBench.class, BenchCommand.PipelineBench.class})
+    subcommands = {BenchCommand.ModelBench.class, BenchCommand.PipelineBench.class, BenchCommand.JmhBench.class})
 final class BenchCommand implements Runnable {
 
   @Spec CommandSpec spec;
@@ -169,6 +169,38 @@ final class BenchCommand implements Runnable {
       } finally {
         deleteTree(tmp);
       }
+    }
+  }
+
+  @Command(name = "jmh", mixinStandardHelpOptions = true, description = "JMH microbenchmarks of the per-record work around the model (decode, normalise, encode outputs).")
+  static final class JmhBench implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--include", defaultValue = "HotPathBenchmarks", description = "Regular expression of benchmarks to run. Default: ${DEFAULT-VALUE}.")
+    String include;
+
+    @Option(names = "--json", description = "Print the results as JSON on stdout (JMH's progress goes to stderr).")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+      org.openjdk.jmh.runner.options.Options options = new org.openjdk.jmh.runner.options.OptionsBuilder().include(include).build();
+      java.io.PrintStream progress = json ? System.err : System.out;
+      var format = org.openjdk.jmh.runner.format.OutputFormatFactory.createFormatInstance(progress, org.openjdk.jmh.runner.options.VerboseMode.NORMAL);
+      java.util.Collection<org.openjdk.jmh.results.RunResult> results = new org.openjdk.jmh.runner.Runner(options, format).run();
+      if (json) {
+        java.util.List<Map<String, Object>> rows = new java.util.ArrayList<>();
+        for (org.openjdk.jmh.results.RunResult r : results) {
+          Map<String, Object> row = new LinkedHashMap<>();
+          row.put("benchmark", r.getParams().getBenchmark());
+          row.put("score", r.getPrimaryResult().getScore());
+          row.put("error", r.getPrimaryResult().getScoreError());
+          row.put("unit", r.getPrimaryResult().getScoreUnit());
+          rows.add(row);
+        }
+        Json.print(spec.commandLine().getOut(), Map.of("results", rows));
+      }
+      return 0;
     }
   }
 

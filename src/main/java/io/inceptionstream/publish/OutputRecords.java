@@ -1,7 +1,6 @@
 package io.inceptionstream.publish;
 
 import io.inceptionstream.avro.DeadLetter;
-import io.inceptionstream.avro.Embedding;
 import io.inceptionstream.avro.Header;
 import io.inceptionstream.avro.Prediction;
 import io.inceptionstream.avro.ScoredLabel;
@@ -100,23 +99,12 @@ public final class OutputRecords {
   /** One embedding per tap for row {@code row} of {@code result}. */
   public List<Output> embeddings(Item item, InferenceResult result, int row) {
     List<Output> out = new ArrayList<>(result.taps().size());
+    InputRecord s = item.source();
     for (int t = 0; t < result.taps().size(); t++) {
-      float[] v = result.embedding(t, row);
-      List<Float> vector = new ArrayList<>(v.length);
-      for (float f : v) {
-        vector.add(f);
-      }
-      Embedding e = Embedding.newBuilder()
-          .setId(item.id())
-          .setModelName(model.name())
-          .setModelVersion(model.version())
-          .setTap(result.taps().get(t).name())
-          .setDimension(v.length)
-          .setNormalized(result.normalized())
-          .setVector(vector)
-          .setSource(position(item.source()))
-          .build();
-      out.add(new Output(outputKey(item), WireFormat.encode(e), headers(item.source())));
+      int dim = result.taps().get(t).dimension();
+      byte[] value = WireFormat.encodeEmbedding(item.id(), model.name(), model.version(), result.taps().get(t).name(), result.normalized(),
+          result.embeddings().get(t), row * dim, dim, s.topic(), s.partition(), s.offset());
+      out.add(new Output(outputKey(item), value, headers(s)));
     }
     return out;
   }

@@ -116,6 +116,18 @@ class WireFormatTest {
     assertEquals(e, WireFormat.decodeEmbedding(WireFormat.encode(e)));
   }
 
+  @Test
+  void theFastEmbeddingEncoderWritesExactlyTheGeneratedClassesBytes() throws Exception {
+    float[] all = {9f, 0.25f, -1.5f, 3e-7f, 9f};
+    byte[] fast = WireFormat.encodeEmbedding("id-é", "m", "1.0", "a4.branch3", true, all, 1, 3, "images", 2, 123456789012L);
+    Embedding slow = Embedding.newBuilder().setId("id-é").setModelName("m").setModelVersion("1.0").setTap("a4.branch3").setDimension(3)
+        .setNormalized(true).setVector(java.util.List.of(0.25f, -1.5f, 3e-7f)).setSource(new SourcePosition("images", 2, 123456789012L)).build();
+    assertArrayEquals(WireFormat.encode(slow), fast);
+    assertEquals(slow, WireFormat.decodeEmbedding(fast));
+    byte[] empty = WireFormat.encodeEmbedding("x", "m", "1", "b5", false, new float[0], 0, 0, "t", 0, 0);
+    assertEquals(0, WireFormat.decodeEmbedding(empty).getVector().size());
+  }
+
   private static WireFormatException.Kind kind(byte[] value) {
     return assertThrows(WireFormatException.class, () -> WireFormat.decodeImage(value)).kind();
   }
