@@ -34,6 +34,17 @@ public final class WireFormat {
     } else if (!current.contains(ours)) {
       System.setProperty(key, current + "," + ours);
     }
+    // A few bytes on the wire can declare a gigabyte-long field; Avro allocates what is declared.
+    // These bounds turn such values into decoding errors (dead letters) instead of memory errors.
+    setIfAbsent("org.apache.avro.limits.bytes.maxLength", Integer.toString(64 * 1024 * 1024));
+    setIfAbsent("org.apache.avro.limits.string.maxLength", Integer.toString(1024 * 1024));
+    setIfAbsent("org.apache.avro.limits.collectionItems.maxLength", Integer.toString(1_000_000));
+  }
+
+  private static void setIfAbsent(String key, String value) {
+    if (System.getProperty(key) == null) {
+      System.setProperty(key, value);
+    }
   }
 
   /** Writer schemas the worker accepts besides the current one, oldest first. */

@@ -28,6 +28,7 @@ public final class MicroBatcher implements Runnable {
   private final BatchQueue output;
   private final LongSupplier clock;
   private final WorkerMetrics metrics;
+  private final java.util.function.Consumer<Throwable> onError;
   private volatile boolean draining;
   private volatile boolean stopped;
   private CompletableFuture<Item> head;
@@ -35,8 +36,11 @@ public final class MicroBatcher implements Runnable {
   /**
    * @param input decoded items in poll order
    * @param clock nanosecond clock (System::nanoTime in production)
+   * @param onError told of anything unexpected that ends the thread (the worker's fatal path)
    */
-  public MicroBatcher(BlockingQueue<CompletableFuture<Item>> input, BatchAccumulator accumulator, BatchQueue output, LongSupplier clock, WorkerMetrics metrics) {
+  public MicroBatcher(BlockingQueue<CompletableFuture<Item>> input, BatchAccumulator accumulator, BatchQueue output, LongSupplier clock, WorkerMetrics metrics,
+      java.util.function.Consumer<Throwable> onError) {
+    this.onError = onError;
     this.input = input;
     this.accumulator = accumulator;
     this.output = output;
@@ -88,11 +92,17 @@ public final class MicroBatcher implements Runnable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       LOG.debug("Batcher interrupted with {} items pending", accumulator.size());
+    } catch (Throwable e) {
+      onError.accept(e);
     }
   }
 
   private void waitForWork(long now, boolean pending) throws InterruptedException {
     long wait = accumulator.isEmpty() ? IDLE_WAIT_NANOS : Math.max(0, Math.min(BUSY_WAIT_NANOS, accumulator.deadlineNanos() - now));
+    if (!output.hasRoom()) {
+      // Past the deadline with every device busy: check back now and then instead of spinning.
+      wait = BUSY_WAIT_NANOS;
+    }
     if (head != null) {
       try {
         head.get(Math.max(wait, 1000), TimeUnit.NANOSECONDS);

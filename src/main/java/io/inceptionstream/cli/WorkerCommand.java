@@ -64,11 +64,15 @@ final class WorkerCommand implements Callable<Integer> {
     LOG.info("Configuration: {}", config.describe());
     Worker worker = new Worker(config, dir);
     CountDownLatch finished = new CountDownLatch(1);
-    int[] exit = {0};
+    // Until the worker has stopped normally, the process has failed: a crash during start-up or a
+    // hook that gives up waiting must not exit 0.
+    int[] exit = {1};
     Thread hook = new Thread(() -> {
       worker.stop();
       try {
-        finished.await(config.shutdownTimeout().toMillis() + 30_000, TimeUnit.MILLISECONDS);
+        if (!finished.await(config.shutdownTimeout().toMillis() + 30_000, TimeUnit.MILLISECONDS)) {
+          LOG.error("Worker did not stop within shutdown.timeout + 30 s; exiting anyway");
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
@@ -79,11 +83,23 @@ final class WorkerCommand implements Callable<Integer> {
     try {
       worker.start();
       exit[0] = worker.awaitTermination();
-    } catch (RuntimeException e) {
+    } catch (Throwable e) {
+      if (worker.stopRequested()) {
+        // Stopped while starting (the engine, for one, refuses to load once the JVM shuts down):
+        // nothing was consumed, so this is a clean stop.
+        LOG.info("Start-up interrupted by a stop request ({})", Main.describe(e));
+        exit[0] = 0;
+        return 0;
+      }
       exit[0] = 1;
       throw new CliException(Main.describe(e), e);
     } finally {
       finished.countDown();
+    }
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException shuttingDown) {
+      // A signal arrived: the hook exits with the code set above.
     }
     if (worker.failure() != null) {
       throw new CliException("worker stopped: " + Main.describe(worker.failure()), 1);

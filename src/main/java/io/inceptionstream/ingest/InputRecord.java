@@ -15,6 +15,7 @@ import java.util.Map;
  * @param headers record headers in order
  * @param kafkaTimestamp the record's Kafka timestamp (epoch ms)
  * @param polledAt when the worker polled it (epoch ms)
+ * @param epoch the assignment epoch of its partition when polled (see {@link Ownership})
  */
 public record InputRecord(
     String topic,
@@ -24,7 +25,13 @@ public record InputRecord(
     byte[] value,
     List<Map.Entry<String, byte[]>> headers,
     long kafkaTimestamp,
-    long polledAt) {
+    long polledAt,
+    long epoch) {
+
+  /** A record outside any assignment epoch (tests, tools). */
+  public InputRecord(String topic, int partition, long offset, byte[] key, byte[] value, List<Map.Entry<String, byte[]>> headers, long kafkaTimestamp, long polledAt) {
+    this(topic, partition, offset, key, value, headers, kafkaTimestamp, polledAt, 0);
+  }
 
   /** Encoded size, used for the in-flight byte bound. */
   public long sizeInBytes() {

@@ -4,6 +4,7 @@ import io.inceptionstream.batching.Batch;
 import io.inceptionstream.batching.BatchQueue;
 import io.inceptionstream.batching.Item;
 import io.inceptionstream.image.Preprocessor;
+import io.inceptionstream.ingest.Ownership;
 import io.inceptionstream.inference.InferenceResult;
 import io.inceptionstream.inference.Backend;
 import io.inceptionstream.inference.RunnerOptions;
@@ -34,11 +35,13 @@ public final class InferenceStage implements Runnable {
   private final BlockingQueue<BatchOutcome> output;
   private final Failure failure;
   private final WorkerMetrics metrics;
+  private final Ownership ownership;
   private final CountDownLatch warm = new CountDownLatch(1);
   private volatile boolean stopped;
   private volatile boolean ready;
 
-  public InferenceStage(ModelDirectory model, RunnerOptions options, String device, int maxBatch, BatchQueue input, BlockingQueue<BatchOutcome> output, Failure failure, WorkerMetrics metrics) {
+  public InferenceStage(ModelDirectory model, RunnerOptions options, String device, int maxBatch, BatchQueue input, BlockingQueue<BatchOutcome> output, Failure failure, WorkerMetrics metrics, Ownership ownership) {
+    this.ownership = ownership;
     this.model = model;
     this.options = options;
     this.device = device;
@@ -91,7 +94,7 @@ public final class InferenceStage implements Runnable {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    } catch (Exception e) {
+    } catch (Throwable e) {
       failure.fail("inference on " + device, e);
     } finally {
       ready = false;
@@ -101,10 +104,15 @@ public final class InferenceStage implements Runnable {
 
   private BatchOutcome run(Backend runner, Preprocessor pre, float[] buffer, Batch batch) {
     int n = 0;
-    for (Item item : batch.items()) {
-      if (item.isReady()) {
+    int[] rows = new int[batch.items().size()];
+    for (int i = 0; i < rows.length; i++) {
+      Item item = batch.items().get(i);
+      // Records of partitions this worker no longer owns are someone else's now: skip them.
+      if (item.isReady() && ownership.owns(item.source())) {
         pre.write(item.pixels(), 0, buffer, n * Preprocessor.FLOATS);
-        n++;
+        rows[i] = n++;
+      } else {
+        rows[i] = -1;
       }
     }
     InferenceResult result = null;
@@ -117,6 +125,6 @@ public final class InferenceStage implements Runnable {
         metrics.inferenceImage.update(took / n, TimeUnit.NANOSECONDS);
       }
     }
-    return new BatchOutcome(batch, result, System.currentTimeMillis());
+    return new BatchOutcome(batch, result, rows, System.currentTimeMillis());
   }
 }

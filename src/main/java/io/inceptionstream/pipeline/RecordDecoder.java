@@ -40,10 +40,14 @@ public final class RecordDecoder {
       value = WireFormat.decodeImage(record.value());
     } catch (WireFormatException e) {
       return Item.rejected(record, null, e.kind().name(), e.getMessage());
-    } catch (RuntimeException e) {
+    } catch (Throwable e) {
       return unexpected(record, null, e);
     }
     String id = value.getId();
+    String invalid = invalid(value);
+    if (invalid != null) {
+      return Item.rejected(record, id.length() > MAX_ID_LENGTH ? null : id, WireFormatException.Kind.INVALID_RECORD.name(), invalid);
+    }
     try {
       byte[] bytes = bytes(value.getImage());
       ImageFormat hint = format(value.getEncoding());
@@ -54,12 +58,34 @@ public final class RecordDecoder {
       return Item.ready(record, id, value.getAttributes(), created, pixels);
     } catch (ImageRejectedException e) {
       return Item.rejected(record, id, e.reason().name(), e.getMessage());
-    } catch (RuntimeException e) {
+    } catch (Throwable e) {
+      // Including OutOfMemoryError from one absurd allocation: that record is bad, not the worker.
       return unexpected(record, id, e);
     }
   }
 
-  private static Item unexpected(InputRecord record, String id, RuntimeException e) {
+  /** Longest accepted id, in characters. */
+  public static final int MAX_ID_LENGTH = 1024;
+
+  /** Most accepted attribute bytes (keys and values, UTF-16 length). */
+  public static final int MAX_ATTRIBUTES_CHARS = 16 * 1024;
+
+  /** Why a decoded record is unusable although its schema allows it, or null. */
+  private static String invalid(ImageRecord value) {
+    if (value.getId().length() > MAX_ID_LENGTH) {
+      return "ImageRecord id has " + value.getId().length() + " characters, over the limit of " + MAX_ID_LENGTH;
+    }
+    long chars = 0;
+    for (var e : value.getAttributes().entrySet()) {
+      chars += e.getKey().length() + e.getValue().length();
+    }
+    if (chars > MAX_ATTRIBUTES_CHARS) {
+      return "ImageRecord attributes hold " + chars + " characters, over the limit of " + MAX_ATTRIBUTES_CHARS;
+    }
+    return null;
+  }
+
+  private static Item unexpected(InputRecord record, String id, Throwable e) {
     LOG.warn("Unexpected {} decoding {}; sending it to the dead-letter topic", e.getClass().getName(), record.position(), e);
     return Item.rejected(record, id, DECODE_FAILED, e.getClass().getName() + ": " + e.getMessage());
   }

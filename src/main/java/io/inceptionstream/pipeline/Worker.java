@@ -52,6 +52,7 @@ import org.slf4j.LoggerFactory;
 public final class Worker implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
+  private static final java.time.Duration DECODE_TIMEOUT = java.time.Duration.ofSeconds(60);
 
   private final WorkerConfig config;
   private final ModelDirectory model;
@@ -61,16 +62,17 @@ public final class Worker implements AutoCloseable {
   private final HealthCheckRegistry readiness = new HealthCheckRegistry();
   private final List<InferenceStage> stages = new ArrayList<>();
   private final List<Thread> inferenceThreads = new ArrayList<>();
-  private ExecutorService decodePool;
-  private MicroBatcher batcher;
-  private Thread batcherThread;
-  private Publisher publisher;
-  private Thread publisherThread;
-  private PollLoop poll;
-  private Thread pollThread;
-  private MetricsServer server;
-  private JmxReporter jmx;
+  private volatile ExecutorService decodePool;
+  private volatile MicroBatcher batcher;
+  private volatile Thread batcherThread;
+  private volatile Publisher publisher;
+  private volatile Thread publisherThread;
+  private volatile PollLoop poll;
+  private volatile Thread pollThread;
+  private volatile MetricsServer server;
+  private volatile JmxReporter jmx;
   private volatile boolean stopping;
+  private boolean closed;
 
   public Worker(WorkerConfig config, ModelDirectory model) {
     this.config = config;
@@ -104,8 +106,20 @@ public final class Worker implements AutoCloseable {
    * @throws IllegalStateException if the model fails to load or warm up
    */
   public void start() throws IOException, InterruptedException {
+    try {
+      startStages();
+    } catch (Throwable e) {
+      // Leave nothing behind: no consumer, no threads, no open port.
+      stop();
+      close();
+      throw e;
+    }
+  }
+
+  private void startStages() throws IOException, InterruptedException {
     EngineSetup.apply(config.threads());
     liveness.register("worker", Checks.noError(() -> failure.failed() ? Failure.describe(failure.cause()) : null));
+    liveness.register("threads", Checks.noError(this::deadStage));
     if (config.metricsEnabled()) {
       server = new MetricsServer(config.metricsBind(), config.metricsPort(), metrics, liveness, readiness);
       LOG.info("Metrics and health on http://{}:{}/metrics", config.metricsBind(), server.port());
@@ -124,7 +138,7 @@ public final class Worker implements AutoCloseable {
     BatchQueue toDevices = new BatchQueue(devices.size());
     BlockingQueue<BatchOutcome> toPublisher = new ArrayBlockingQueue<>(2 * devices.size());
     for (String device : devices) {
-      InferenceStage stage = new InferenceStage(model, options, device, config.batchMaxSize(), toDevices, toPublisher, failure, metrics);
+      InferenceStage stage = new InferenceStage(model, options, device, config.batchMaxSize(), toDevices, toPublisher, failure, metrics, this::owns);
       stages.add(stage);
       Thread t = new Thread(stage, "inference-" + device);
       inferenceThreads.add(t);
@@ -135,15 +149,19 @@ public final class Worker implements AutoCloseable {
       // Warm before joining the group, so a rebalance never hands partitions to a cold worker.
       if (!s.awaitWarm(10, TimeUnit.MINUTES)) {
         Throwable cause = failure.cause();
-        close();
         throw new IllegalStateException("Model failed to load or warm up: " + (cause == null ? "timeout" : cause.getMessage()), cause);
       }
+    }
+    if (stopping) {
+      LOG.info("Stop requested during start-up; not joining the group");
+      return;
     }
     int threads = config.decodeThreads() > 0 ? config.decodeThreads() : Runtime.getRuntime().availableProcessors();
     decodePool = Executors.newFixedThreadPool(threads, named("decode"));
     RecordDecoder decoder = new RecordDecoder(new ImageDecoder(new ImageLimits(config.imageMaxBytes(), config.imageMaxPixels())));
     LinkedBlockingQueue<CompletableFuture<Item>> decoded = new LinkedBlockingQueue<>();
-    batcher = new MicroBatcher(decoded, new BatchAccumulator(config.batchMaxSize(), config.batchMaxDelay().toNanos()), toDevices, System::nanoTime, metrics);
+    batcher = new MicroBatcher(decoded, new BatchAccumulator(config.batchMaxSize(), config.batchMaxDelay().toNanos()), toDevices, System::nanoTime, metrics,
+        e -> failure.fail("batcher", e));
     batcherThread = new Thread(batcher, "batcher");
     batcherThread.start();
 
@@ -154,33 +172,71 @@ public final class Worker implements AutoCloseable {
     consumerProps.putIfAbsent("client.id", config.workerId() + "-consumer");
     PollLoop.Settings settings = new PollLoop.Settings(config.inputTopic(), config.maxInFlight(), config.resumeBelow(), config.maxInFlightBytes(),
         config.commitInterval(), config.shutdownTimeout(), exactlyOnce);
-    poll = new PollLoop(settings, consumerProps, (InputRecord r) -> decoded.add(CompletableFuture.supplyAsync(() -> decoder.decode(r), decodePool)), failure, metrics);
+    ExecutorService pool = decodePool;
+    poll = new PollLoop(settings, consumerProps, (InputRecord r) -> decoded.add(
+        CompletableFuture.supplyAsync(() -> decoder.decode(r), pool)
+            .completeOnTimeout(Item.rejected(r, null, "DECODE_TIMEOUT", "Decoding took longer than " + DECODE_TIMEOUT.toSeconds() + " s"), DECODE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)), failure, metrics);
 
     Map<String, Object> producerProps = new HashMap<>(config.kafkaProducer());
     producerProps.put("bootstrap.servers", config.bootstrapServers());
     producerProps.putIfAbsent("client.id", config.workerId() + "-producer");
     ModelIdentity identity = new ModelIdentity(model.metadata().name(), model.metadata().version(), model.labels(), config.workerId(), config.topK());
-    publisher = new Publisher(toPublisher, producerProps, exactlyOnce ? config.transactionalId() : null, new OutputRecords(identity),
-        new Publisher.Topics(config.predictionsTopic(), config.embeddingsTopic(), config.deadLetterTopic()), poll::completed, failure, metrics, poll::groupMetadata);
+    publisher = new Publisher(toPublisher, producerProps, exactlyOnce ? config.transactionalId() : null, new OutputRecords(identity, Integer.parseInt(config.kafkaProducer().getOrDefault("max.request.size", "1048576"))),
+        new Publisher.Topics(config.predictionsTopic(), config.embeddingsTopic(), config.deadLetterTopic()), poll::completed, failure, metrics, poll::groupMetadata, poll);
     publisherThread = new Thread(publisher, "publisher");
     publisherThread.start();
     readiness.register("partitions", Checks.when(poll::assigned, "partitions assigned", "not yet assigned partitions by the group"));
     readiness.register("producer", Checks.noError(() -> failure.failed() ? Failure.describe(failure.cause()) : null));
-    pollThread = new Thread(poll, "poll");
-    pollThread.start();
+    synchronized (this) {
+      if (stopping) {
+        LOG.info("Stop requested during start-up; not joining the group");
+        return;
+      }
+      pollThread = new Thread(poll, "poll");
+      pollThread.start();
+    }
     LOG.info("Worker {} consuming {} in group {} ({}), batches of up to {} within {} ms, {} in flight at most",
         config.workerId(), config.inputTopic(), config.group(), config.delivery(), config.batchMaxSize(), config.batchMaxDelay().toMillis(), config.maxInFlight());
   }
 
-  /** Begins a graceful stop; returns at once. */
-  public void stop() {
+  /** Begins a graceful stop; returns at once. Safe at any time, also during {@link #start()}. */
+  public synchronized void stop() {
     stopping = true;
-    if (batcher != null) {
-      batcher.drain();
+    MicroBatcher b = batcher;
+    if (b != null) {
+      b.drain();
     }
-    if (poll != null) {
-      poll.stop();
+    PollLoop p = poll;
+    if (p != null) {
+      p.stop();
     }
+  }
+
+  /** Whether {@link #stop()} was called. */
+  public boolean stopRequested() {
+    return stopping;
+  }
+
+  private boolean owns(InputRecord record) {
+    PollLoop p = poll;
+    return p != null && p.owns(record);
+  }
+
+  /** Names a stage thread that died while the worker runs, or null. */
+  private String deadStage() {
+    if (stopping) {
+      return null;
+    }
+    List<Thread> threads = new ArrayList<>(inferenceThreads);
+    threads.add(batcherThread);
+    threads.add(publisherThread);
+    threads.add(pollThread);
+    for (Thread t : threads) {
+      if (t != null && !t.isAlive()) {
+        return "thread " + t.getName() + " is not running";
+      }
+    }
+    return null;
   }
 
   /**
@@ -201,8 +257,19 @@ public final class Worker implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
     try {
+      Thread pt = pollThread;
+      if (pt != null) {
+        poll.stop();
+        join(pt, (int) config.shutdownTimeout().toSeconds() + 15);
+      } else if (poll != null) {
+        poll.closeUnstarted();
+      }
       // After a fatal error nothing more will be published: do not wait long for stuck stages.
       int wait = failure.failed() ? 2 : 60;
       if (batcher != null) {
@@ -216,6 +283,10 @@ public final class Worker implements AutoCloseable {
         join(t, wait);
       }
       if (publisher != null) {
+        if (failure.failed()) {
+          // Unblock a send waiting on a full buffer; nothing more will be committed anyway.
+          publisher.closeNow();
+        }
         publisher.stop();
         join(publisherThread, wait);
         if (!failure.failed()) {

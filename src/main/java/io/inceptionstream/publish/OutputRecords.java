@@ -40,10 +40,24 @@ public final class OutputRecords {
    */
   public record Output(byte[] key, byte[] value, List<Map.Entry<String, byte[]>> headers) {}
 
-  private final ModelIdentity model;
+  /** Room left in a request for the dead letter's other fields and headers. */
+  private static final int DEAD_LETTER_HEADROOM = 64 * 1024;
 
+  private final ModelIdentity model;
+  private final int maxDeadLetterBytes;
+
+  /** Outputs for a producer with Kafka's default request size limit (1 MiB). */
   public OutputRecords(ModelIdentity model) {
+    this(model, 1024 * 1024);
+  }
+
+  /**
+   * @param maxRequestBytes the producer's {@code max.request.size}: a dead letter that would not
+   *     fit leaves out the original value (and key) rather than failing to send
+   */
+  public OutputRecords(ModelIdentity model, int maxRequestBytes) {
     this.model = model;
+    this.maxDeadLetterBytes = Math.max(1024, maxRequestBytes - DEAD_LETTER_HEADROOM);
   }
 
   /** The output key: the input's key, or its id when the key is null. */
@@ -109,24 +123,44 @@ public final class OutputRecords {
     return out;
   }
 
-  /** The dead letter of a rejected item, keyed with the original key. */
+  /**
+   * The dead letter of a rejected item, keyed with the original key. When the original record is
+   * too large to fit a request, its value (and a huge key) are left out and the message says so:
+   * a dead letter that cannot be written would stop the worker on the same record forever.
+   */
   public Output deadLetter(Item item, long now) {
     InputRecord s = item.source();
+    byte[] key = s.key();
+    byte[] value = s.value();
+    String message = item.errorMessage();
+    long size = (key == null ? 0 : key.length) + (value == null ? 0 : value.length);
+    for (Map.Entry<String, byte[]> h : s.headers()) {
+      size += h.getKey().length() + (h.getValue() == null ? 0 : h.getValue().length);
+    }
+    if (size > maxDeadLetterBytes) {
+      message += " (original value of " + (value == null ? 0 : value.length) + " bytes left out of the dead letter: over the "
+          + maxDeadLetterBytes + "-byte limit)";
+      value = null;
+      if (key != null && key.length > maxDeadLetterBytes / 2) {
+        key = null;
+      }
+    }
     List<Header> hs = new ArrayList<>(s.headers().size());
     for (Map.Entry<String, byte[]> h : s.headers()) {
       hs.add(new Header(h.getKey(), h.getValue() == null ? null : ByteBuffer.wrap(h.getValue())));
     }
+    boolean dropHeaders = size > maxDeadLetterBytes && value == null && hs.stream().mapToLong(h -> h.getValue() == null ? 0 : h.getValue().remaining()).sum() > maxDeadLetterBytes / 2;
     DeadLetter d = DeadLetter.newBuilder()
-        .setKey(s.key() == null ? null : ByteBuffer.wrap(s.key()))
-        .setValue(s.value() == null ? null : ByteBuffer.wrap(s.value()))
-        .setHeaders(hs)
+        .setKey(key == null ? null : ByteBuffer.wrap(key))
+        .setValue(value == null ? null : ByteBuffer.wrap(value))
+        .setHeaders(dropHeaders ? List.of() : hs)
         .setSource(position(s))
         .setErrorKind(item.errorKind())
-        .setErrorMessage(item.errorMessage())
+        .setErrorMessage(message)
         .setId(item.id())
         .setWorkerId(model.workerId())
         .setTimestamp(Instant.ofEpochMilli(now))
         .build();
-    return new Output(s.key(), WireFormat.encode(d), headers(s));
+    return new Output(key, WireFormat.encode(d), headers(s));
   }
 }

@@ -2,6 +2,7 @@ package io.inceptionstream.publish;
 
 import io.inceptionstream.batching.Item;
 import io.inceptionstream.ingest.InputRecord;
+import io.inceptionstream.ingest.Ownership;
 import io.inceptionstream.metrics.WorkerMetrics;
 import io.inceptionstream.pipeline.Failure;
 import java.time.Duration;
@@ -20,7 +21,12 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.OutOfOrderSequenceException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -40,6 +46,7 @@ import org.slf4j.LoggerFactory;
 public final class Publisher implements Runnable, AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Publisher.class);
+  private static final int MAX_TRANSACTION_ATTEMPTS = 5;
 
   /** Output topic names. */
   public record Topics(String predictions, String embeddings, String deadLetter) {}
@@ -53,6 +60,7 @@ public final class Publisher implements Runnable, AutoCloseable {
   private final WorkerMetrics metrics;
   private final boolean exactlyOnce;
   private final Supplier<ConsumerGroupMetadata> groupMetadata;
+  private final Ownership ownership;
   private final Map<Long, BatchOutcome> early = new HashMap<>();
   private long nextSequence;
   private volatile boolean stopped;
@@ -71,7 +79,9 @@ public final class Publisher implements Runnable, AutoCloseable {
       CompletionSink sink,
       Failure failure,
       WorkerMetrics metrics,
-      Supplier<ConsumerGroupMetadata> groupMetadata) {
+      Supplier<ConsumerGroupMetadata> groupMetadata,
+      Ownership ownership) {
+    this.ownership = ownership;
     this.input = input;
     this.outputs = outputs;
     this.topics = topics;
@@ -114,6 +124,11 @@ public final class Publisher implements Runnable, AutoCloseable {
     stopped = true;
   }
 
+  /** Closes the producer at once, failing any send blocked on a full buffer (fatal teardown). */
+  public void closeNow() {
+    producer.close(Duration.ZERO);
+  }
+
   @Override
   public void run() {
     try {
@@ -142,15 +157,25 @@ public final class Publisher implements Runnable, AutoCloseable {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    } catch (RuntimeException e) {
+    } catch (Throwable e) {
       failure.fail("publisher", e);
     }
   }
 
   private void publishAsync(BatchOutcome outcome) {
-    int row = 0;
-    for (Item item : outcome.batch().items()) {
-      List<ProducerRecord<byte[], byte[]>> records = records(item, outcome, item.isReady() ? row++ : -1);
+    List<Item> items = outcome.batch().items();
+    for (int i = 0; i < items.size(); i++) {
+      Item item = items.get(i);
+      if (!ownership.owns(item.source())) {
+        // Another worker owns this partition now; its outputs would only be duplicates.
+        sink.completed(item.source());
+        continue;
+      }
+      List<ProducerRecord<byte[], byte[]>> records = records(item, outcome, outcome.rows()[i]);
+      if (records.isEmpty()) {
+        sink.completed(item.source());
+        continue;
+      }
       AtomicInteger pending = new AtomicInteger(records.size());
       boolean deadLetter = !item.isReady();
       for (ProducerRecord<byte[], byte[]> r : records) {
@@ -165,32 +190,66 @@ public final class Publisher implements Runnable, AutoCloseable {
     }
   }
 
-  private void publishTransaction(BatchOutcome outcome) {
-    try {
-      producer.beginTransaction();
-      int row = 0;
-      Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-      for (Item item : outcome.batch().items()) {
-        for (ProducerRecord<byte[], byte[]> r : records(item, outcome, item.isReady() ? row++ : -1)) {
-          producer.send(r);
-        }
-        InputRecord s = item.source();
-        offsets.merge(new TopicPartition(s.topic(), s.partition()), new OffsetAndMetadata(s.offset() + 1),
-            (a, b) -> a.offset() >= b.offset() ? a : b);
-      }
-      producer.sendOffsetsToTransaction(offsets, groupMetadata.get());
-      producer.commitTransaction();
-    } catch (RuntimeException e) {
+  /**
+   * One transaction for the batch: outputs of the items still owned and the offsets past them.
+   * A rebalance can make the group metadata stale between polls; the broker then refuses the
+   * offsets and the transaction is aborted and tried again with fresh metadata, leaving out items
+   * whose partitions moved. Fencing and other fatal errors stop the worker.
+   */
+  private void publishTransaction(BatchOutcome outcome) throws InterruptedException {
+    List<Item> items = outcome.batch().items();
+    for (int attempt = 1; ; attempt++) {
+      boolean[] included = new boolean[items.size()];
       try {
-        producer.abortTransaction();
-      } catch (RuntimeException abort) {
-        LOG.warn("Abort after a failed transaction also failed: {}", abort.toString());
+        producer.beginTransaction();
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (int i = 0; i < items.size(); i++) {
+          Item item = items.get(i);
+          if (!ownership.owns(item.source())) {
+            continue;
+          }
+          included[i] = true;
+          for (ProducerRecord<byte[], byte[]> r : records(item, outcome, outcome.rows()[i])) {
+            producer.send(r);
+          }
+          InputRecord s = item.source();
+          offsets.merge(new TopicPartition(s.topic(), s.partition()), new OffsetAndMetadata(s.offset() + 1),
+              (a, b) -> a.offset() >= b.offset() ? a : b);
+        }
+        if (!offsets.isEmpty()) {
+          producer.sendOffsetsToTransaction(offsets, groupMetadata.get());
+        }
+        producer.commitTransaction();
+      } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException | UnsupportedVersionException e) {
+        failure.fail("transaction of batch " + outcome.batch().sequence() + " (the producer cannot continue)", e);
+        return;
+      } catch (KafkaException e) {
+        abortQuietly();
+        if (attempt >= MAX_TRANSACTION_ATTEMPTS) {
+          failure.fail("transaction of batch " + outcome.batch().sequence() + " after " + attempt + " attempts", e);
+          return;
+        }
+        LOG.info("Transaction of batch {} aborted ({}); trying again with fresh group metadata", outcome.batch().sequence(), e.toString());
+        TimeUnit.MILLISECONDS.sleep(200L * attempt);
+        continue;
       }
-      failure.fail("transaction of batch " + outcome.batch().sequence(), e);
+      for (int i = 0; i < items.size(); i++) {
+        Item item = items.get(i);
+        if (included[i]) {
+          done(item.source(), item.createdAt(), !item.isReady());
+        } else {
+          sink.completed(item.source());
+        }
+      }
       return;
     }
-    for (Item item : outcome.batch().items()) {
-      done(item.source(), item.createdAt(), !item.isReady());
+  }
+
+  private void abortQuietly() {
+    try {
+      producer.abortTransaction();
+    } catch (RuntimeException abort) {
+      LOG.warn("Aborting a failed transaction also failed: {}", abort.toString());
     }
   }
 
@@ -200,11 +259,15 @@ public final class Publisher implements Runnable, AutoCloseable {
     sink.completed(source);
   }
 
+  /** The outputs of one item: a dead letter if it was rejected, else its prediction and embeddings. */
   private List<ProducerRecord<byte[], byte[]>> records(Item item, BatchOutcome outcome, int row) {
     long now = System.currentTimeMillis();
     List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>(2);
-    if (row < 0) {
+    if (!item.isReady()) {
       out.add(record(topics.deadLetter(), outputs.deadLetter(item, now)));
+      return out;
+    }
+    if (row < 0) {
       return out;
     }
     out.add(record(topics.predictions(), outputs.prediction(item, outcome.result(), row, outcome.inferredAt(), now)));

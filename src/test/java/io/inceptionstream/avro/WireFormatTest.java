@@ -102,6 +102,17 @@ class WireFormatTest {
   }
 
   @Test
+  void aTinyValueDeclaringAGiganticFieldIsRejectedNotAllocated() throws Exception {
+    byte[] header = java.util.Arrays.copyOf(WireFormat.encode(ImageRecord.newBuilder().setId("x").setImage(ByteBuffer.wrap(PNG)).build()), 10);
+    ByteArrayOutputStream v = new ByteArrayOutputStream();
+    v.write(header);
+    string(v, "x");
+    varint(v, 2_000_000_000L); // the image field claims two gigabytes
+    v.write(new byte[20]);
+    assertEquals(WireFormatException.Kind.UNDECODABLE_AVRO, kind(v.toByteArray()));
+  }
+
+  @Test
   void unknownFingerprintMessageNamesTheFingerprint() {
     byte[] unknown = WireFormat.encode(ImageRecord.newBuilder().setId("x").setImage(ByteBuffer.wrap(PNG)).build());
     unknown[2] ^= 0x01;

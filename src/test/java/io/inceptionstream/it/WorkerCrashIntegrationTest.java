@@ -178,6 +178,36 @@ class WorkerCrashIntegrationTest {
     }
   }
 
+  @Test
+  void exactlyOnceStaysExactWhenASecondWorkerJoinsMidStream(TestInfo info) throws Exception {
+    String name = setUp(info);
+    Map<String, String> a = flags(name, "exactly-once");
+    Map<String, String> b = new HashMap<>(a);
+    b.put("worker.id", a.get("worker.id") + "-b");
+    try (WorkerProcess first = WorkerProcess.start(a, work.resolve("logs"))) {
+      first.awaitReady(TIMEOUT);
+      Records.readUntil(kafka.bootstrapServers(), name + ".predictions", l -> l.size() >= 5, TIMEOUT, Duration.ZERO);
+      try (WorkerProcess second = WorkerProcess.start(b, work.resolve("logs"))) {
+        second.awaitReady(TIMEOUT);
+        Map<String, Integer> count = predictionsPerId(name + ".predictions");
+        assertEquals(N, count.size(), "every input predicted");
+        assertTrue(count.values().stream().allMatch(c -> c == 1), "no duplicates across the rebalance: " + duplicates(count));
+        assertEquals(0, second.terminate(Duration.ofSeconds(60)), "second worker:\n" + second.tail());
+      }
+      assertEquals(0, first.terminate(Duration.ofSeconds(60)), "first worker, which lost a partition mid-stream:\n" + first.tail());
+    }
+  }
+
+  @Test
+  void sigtermDuringStartUpExitsZeroWithoutConsuming(TestInfo info) throws Exception {
+    String name = setUp(info);
+    try (WorkerProcess w = WorkerProcess.start(flags(name, "at-least-once"), work.resolve("logs"))) {
+      w.awaitLog("Metrics and health on", TIMEOUT); // start-up has begun; the model is loading
+      assertEquals(0, w.terminate(Duration.ofSeconds(60)), w.tail());
+    }
+    assertEquals(Map.of(), Records.committed(kafka.bootstrapServers(), "g-" + name), "nothing consumed, nothing committed");
+  }
+
   private static Map<String, Integer> duplicates(Map<String, Integer> count) {
     Map<String, Integer> d = new HashMap<>();
     count.forEach((k, v) -> {

@@ -3,6 +3,7 @@ package io.inceptionstream.publish;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.inceptionstream.avro.DeadLetter;
 import io.inceptionstream.avro.Embedding;
@@ -68,6 +69,19 @@ class OutputRecordsTest {
     assertEquals(64, e.getVector().size());
     assertEquals(1f, e.getVector().get(5));
     assertArrayEquals("k".getBytes(StandardCharsets.UTF_8), es.get(0).key(), "the input key wins");
+  }
+
+  @Test
+  void aDeadLetterTooLargeForARequestLeavesTheValueOutAndSaysSo() throws Exception {
+    OutputRecords small = new OutputRecords(new ModelIdentity("m", "2.0", List.of("a"), "w1", 1), 100 * 1024);
+    InputRecord big = new InputRecord("images", 0, 3, "k".getBytes(StandardCharsets.UTF_8), new byte[500 * 1024], List.of(), 1L, 2L);
+    OutputRecords.Output o = small.deadLetter(Item.rejected(big, "x", "IMAGE_TOO_LARGE", "too large"), 5L);
+    DeadLetter d = WireFormat.decodeDeadLetter(o.value());
+    assertNull(d.getValue());
+    assertEquals("IMAGE_TOO_LARGE", d.getErrorKind());
+    assertTrue(d.getErrorMessage().contains("512000 bytes left out"), d.getErrorMessage());
+    assertTrue(o.value().length < 100 * 1024);
+    assertArrayEquals("k".getBytes(StandardCharsets.UTF_8), o.key());
   }
 
   @Test

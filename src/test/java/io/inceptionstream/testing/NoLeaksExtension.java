@@ -12,7 +12,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * Fails a test class that leaves processes started by this JVM running ({@code @ExtendWith}): after
  * all its tests, every descendant process that was not there before the class must have exited
  * within a short grace period. Leftovers are named in the failure (pid and command line) and then
- * killed, so one leaky class does not take the next ones down with it. Called by JUnit's thread.
+ * killed, so one leaky class does not take the next ones down with it. Likewise for the worker's
+ * own threads (poll, batcher, publisher, inference, decode, metrics): a worker the test forgot to
+ * stop fails the class. Called by JUnit's thread.
  */
 public final class NoLeaksExtension implements BeforeAllCallback, AfterAllCallback {
 
@@ -26,11 +28,18 @@ public final class NoLeaksExtension implements BeforeAllCallback, AfterAllCallba
     context.getStore(NAMESPACE).put("baseline", descendantPids());
   }
 
+  /** Name prefixes of the threads a worker starts. */
+  static final List<String> WORKER_THREADS = List.of("poll", "batcher", "publisher", "inference-", "decode-", "metrics-http-");
+
   @Override
   public void afterAll(ExtensionContext context) {
+    List<String> threads = leakedThreads(GRACE);
     @SuppressWarnings("unchecked")
     Set<Long> baseline = context.getStore(NAMESPACE).get("baseline", Set.class);
     List<ProcessHandle> leaked = leakedProcesses(baseline == null ? Set.of() : baseline, GRACE);
+    if (!threads.isEmpty() && leaked.isEmpty()) {
+      throw new AssertionError(context.getDisplayName() + " left worker threads running: " + threads);
+    }
     if (leaked.isEmpty()) {
       return;
     }
@@ -45,6 +54,28 @@ public final class NoLeaksExtension implements BeforeAllCallback, AfterAllCallba
     while (true) {
       List<ProcessHandle> alive = ProcessHandle.current().descendants()
           .filter(p -> !baseline.contains(p.pid()) && p.isAlive())
+          .toList();
+      if (alive.isEmpty() || System.nanoTime() >= deadline) {
+        return alive;
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return alive;
+      }
+    }
+  }
+
+  /** Live threads named like a worker's, after waiting up to {@code grace} for them to end. */
+  static List<String> leakedThreads(Duration grace) {
+    long deadline = System.nanoTime() + grace.toNanos();
+    while (true) {
+      List<String> alive = Thread.getAllStackTraces().keySet().stream()
+          .filter(Thread::isAlive)
+          .map(Thread::getName)
+          .filter(n -> WORKER_THREADS.stream().anyMatch(p -> p.endsWith("-") ? n.startsWith(p) : n.equals(p)))
+          .sorted()
           .toList();
       if (alive.isEmpty() || System.nanoTime() >= deadline) {
         return alive;

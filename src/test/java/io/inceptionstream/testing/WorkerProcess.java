@@ -76,6 +76,21 @@ public final class WorkerProcess implements AutoCloseable {
     throw new IllegalStateException("worker not ready within " + timeout + ":\n" + tail());
   }
 
+  /** Waits until the log contains {@code text}. */
+  public WorkerProcess awaitLog(String text, Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (Files.readString(log).contains(text)) {
+        return this;
+      }
+      if (!process.isAlive()) {
+        throw new IllegalStateException("worker exited with " + process.exitValue() + ":\n" + tail());
+      }
+      Thread.sleep(50);
+    }
+    throw new IllegalStateException("'" + text + "' not logged within " + timeout + ":\n" + tail());
+  }
+
   /** The worker's Prometheus metrics text. */
   public String metrics() throws Exception {
     HttpClient http = HttpClient.newHttpClient();
