@@ -24,7 +24,11 @@ public final class SchemaDocs {
 
   /** The four top-level schemas, in the order they flow. */
   public static List<Schema> topLevel() {
-    return List.of(ImageRecord.getClassSchema(), Prediction.getClassSchema(), Embedding.getClassSchema(), DeadLetter.getClassSchema());
+    return List.of(
+        ImageRecord.getClassSchema(),
+        Prediction.getClassSchema(),
+        Embedding.getClassSchema(),
+        DeadLetter.getClassSchema());
   }
 
   /** Markdown: one section per record type (nested records included), one row per field. */
@@ -42,13 +46,22 @@ public final class SchemaDocs {
         sb.append(s.getDoc()).append("\n\n");
       }
       if (topLevel().contains(s)) {
-        sb.append("Fingerprint (CRC-64-AVRO of the canonical form, as in the single-object header): `")
-            .append(WireFormat.fingerprint(s)).append("`\n\n");
+        sb.append(
+                "Fingerprint (CRC-64-AVRO of the canonical form, as in the single-object header): `")
+            .append(WireFormat.fingerprint(s))
+            .append("`\n\n");
       }
       sb.append("| field | type | default | description |\n|---|---|---|---|\n");
       for (Schema.Field f : s.getFields()) {
-        sb.append("| `").append(f.name()).append("` | ").append(type(f.schema())).append(" | ")
-            .append(defaultOf(f)).append(" | ").append(f.doc() == null ? "" : f.doc().replace("|", "\\|")).append(" |\n");
+        sb.append("| `")
+            .append(f.name())
+            .append("` | ")
+            .append(type(f.schema()))
+            .append(" | ")
+            .append(defaultOf(f))
+            .append(" | ")
+            .append(f.doc() == null ? "" : f.doc().replace("|", "\\|"))
+            .append(" |\n");
         nested(f.schema(), queue);
       }
       sb.append('\n');
@@ -62,7 +75,7 @@ public final class SchemaDocs {
       case ARRAY -> nested(s.getElementType(), queue);
       case MAP -> nested(s.getValueType(), queue);
       case UNION -> s.getTypes().forEach(t -> nested(t, queue));
-      default -> { }
+      default -> {}
     }
   }
 
@@ -71,8 +84,14 @@ public final class SchemaDocs {
       case UNION -> String.join(" or ", s.getTypes().stream().map(SchemaDocs::type).toList());
       case ARRAY -> "array of " + type(s.getElementType());
       case MAP -> "map of " + type(s.getValueType());
-      case RECORD, ENUM -> s.getType() == Schema.Type.ENUM ? "enum " + s.getName() + " " + s.getEnumSymbols() : s.getName();
-      default -> s.getLogicalType() != null ? s.getType().getName() + " (" + s.getLogicalType().getName() + ")" : s.getType().getName();
+      case RECORD, ENUM ->
+          s.getType() == Schema.Type.ENUM
+              ? "enum " + s.getName() + " " + s.getEnumSymbols()
+              : s.getName();
+      default ->
+          s.getLogicalType() != null
+              ? s.getType().getName() + " (" + s.getLogicalType().getName() + ")"
+              : s.getType().getName();
     };
   }
 
@@ -105,6 +124,9 @@ public final class SchemaDocs {
     if (a < 0 || b < a) {
       throw new IllegalArgumentException(markdown + " lacks the markers " + START + " and " + END);
     }
-    Files.writeString(markdown, doc.substring(0, a + START.length()) + "\n" + reference().strip() + "\n" + doc.substring(b), StandardCharsets.UTF_8);
+    Files.writeString(
+        markdown,
+        doc.substring(0, a + START.length()) + "\n" + reference().strip() + "\n" + doc.substring(b),
+        StandardCharsets.UTF_8);
   }
 }

@@ -92,7 +92,8 @@ public final class WireFormat {
    */
   public static ImageRecord decodeImage(byte[] value) throws WireFormatException {
     if (value == null || value.length == 0) {
-      throw new WireFormatException(WireFormatException.Kind.EMPTY_VALUE, "Record has no value (tombstone or empty)", null);
+      throw new WireFormatException(
+          WireFormatException.Kind.EMPTY_VALUE, "Record has no value (tombstone or empty)", null);
     }
     if (value.length < 10 || (value[0] & 0xFF) != 0xC3 || (value[1] & 0xFF) != 0x01) {
       throw new WireFormatException(
@@ -108,15 +109,27 @@ public final class WireFormat {
       long fp = ByteBuffer.wrap(value, 2, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
       throw new WireFormatException(
           WireFormatException.Kind.UNKNOWN_SCHEMA,
-          String.format("Unknown writer schema fingerprint %016x: not ImageRecord or a version this worker knows (%s)", fp, knownFingerprints()),
+          String.format(
+              "Unknown writer schema fingerprint %016x: not ImageRecord or a version this worker knows (%s)",
+              fp, knownFingerprints()),
           e);
     } catch (BadHeaderException e) {
-      throw new WireFormatException(WireFormatException.Kind.NOT_SINGLE_OBJECT, "Bad single-object header: " + e.getMessage(), e);
-    } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException | NegativeArraySizeException e) {
-      throw new WireFormatException(WireFormatException.Kind.UNDECODABLE_AVRO, "Avro body does not decode: " + describe(e), e);
+      throw new WireFormatException(
+          WireFormatException.Kind.NOT_SINGLE_OBJECT,
+          "Bad single-object header: " + e.getMessage(),
+          e);
+    } catch (IOException
+        | AvroRuntimeException
+        | IndexOutOfBoundsException
+        | NegativeArraySizeException e) {
+      throw new WireFormatException(
+          WireFormatException.Kind.UNDECODABLE_AVRO,
+          "Avro body does not decode: " + describe(e),
+          e);
     }
     if (record.getId() == null || record.getId().isBlank()) {
-      throw new WireFormatException(WireFormatException.Kind.INVALID_RECORD, "ImageRecord has an empty id", null);
+      throw new WireFormatException(
+          WireFormatException.Kind.INVALID_RECORD, "ImageRecord has an empty id", null);
     }
     return record;
   }
@@ -158,8 +171,12 @@ public final class WireFormat {
   private static final byte[] EMBEDDING_HEADER = header(Embedding.getClassSchema());
 
   private static byte[] header(Schema schema) {
-    return ByteBuffer.allocate(10).order(java.nio.ByteOrder.LITTLE_ENDIAN)
-        .put((byte) 0xC3).put((byte) 0x01).putLong(SchemaNormalization.parsingFingerprint64(schema)).array();
+    return ByteBuffer.allocate(10)
+        .order(java.nio.ByteOrder.LITTLE_ENDIAN)
+        .put((byte) 0xC3)
+        .put((byte) 0x01)
+        .putLong(SchemaNormalization.parsingFingerprint64(schema))
+        .array();
   }
 
   /**
@@ -168,12 +185,23 @@ public final class WireFormat {
    * {@link #encode(Embedding)}'s, which the tests check.
    */
   public static byte[] encodeEmbedding(
-      String id, String modelName, String modelVersion, String tap, boolean normalized,
-      float[] vector, int from, int dimension, String topic, int partition, long offset) {
-    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(64 + 4 * dimension + id.length() + tap.length());
+      String id,
+      String modelName,
+      String modelVersion,
+      String tap,
+      boolean normalized,
+      float[] vector,
+      int from,
+      int dimension,
+      String topic,
+      int partition,
+      long offset) {
+    java.io.ByteArrayOutputStream out =
+        new java.io.ByteArrayOutputStream(64 + 4 * dimension + id.length() + tap.length());
     try {
       out.write(EMBEDDING_HEADER);
-      org.apache.avro.io.BinaryEncoder e = org.apache.avro.io.EncoderFactory.get().directBinaryEncoder(out, null);
+      org.apache.avro.io.BinaryEncoder e =
+          org.apache.avro.io.EncoderFactory.get().directBinaryEncoder(out, null);
       e.writeString(id);
       e.writeString(modelName);
       e.writeString(modelVersion);

@@ -3,8 +3,8 @@ package io.inceptionstream.batching;
 import java.util.List;
 
 /**
- * Consecutive polled items in poll order, classified together (rejected items ride along in
- * order so that outputs, dead letters and offsets stay in step).
+ * Consecutive polled items in poll order, classified together (rejected items ride along in order
+ * so that outputs, dead letters and offsets stay in step).
  *
  * @param sequence 0, 1, 2… in the order batches were formed
  * @param items the items, poll order
@@ -12,7 +12,8 @@ import java.util.List;
  * @param flushedNanos when the batch was flushed
  * @param reason why it was flushed
  */
-public record Batch(long sequence, List<Item> items, long firstAddedNanos, long flushedNanos, FlushReason reason) {
+public record Batch(
+    long sequence, List<Item> items, long firstAddedNanos, long flushedNanos, FlushReason reason) {
 
   /** Why a batch left the batcher. */
   public enum FlushReason {

@@ -7,8 +7,8 @@ import java.util.List;
  * The micro-batching policy as pure logic: items join in order; {@link #decide} says whether to
  * flush now — at {@code maxSize} items (counting only items the model must run on), when the oldest
  * item has waited {@code maxDelayNanos}, or at once when the device is idle and no more input is
- * arriving. Time is passed in, so tests drive it with a manual clock. Single-threaded: owned by
- * the batcher thread.
+ * arriving. Time is passed in, so tests drive it with a manual clock. Single-threaded: owned by the
+ * batcher thread.
  */
 public final class BatchAccumulator {
 

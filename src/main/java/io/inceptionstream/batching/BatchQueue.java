@@ -6,8 +6,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The hand-off from the batcher to the inference threads: at most one waiting batch per device,
- * and a count of batches being computed, so the batcher can tell when the devices are idle.
+ * The hand-off from the batcher to the inference threads: at most one waiting batch per device, and
+ * a count of batches being computed, so the batcher can tell when the devices are idle.
  * Thread-safe.
  */
 public final class BatchQueue {
@@ -15,7 +15,9 @@ public final class BatchQueue {
   private final BlockingQueue<Batch> queue;
   private final AtomicInteger running = new AtomicInteger();
 
-  /** @param capacity waiting batches, normally the number of devices */
+  /**
+   * @param capacity waiting batches, normally the number of devices
+   */
   public BatchQueue(int capacity) {
     this.queue = new ArrayBlockingQueue<>(capacity);
   }
@@ -35,9 +37,7 @@ public final class BatchQueue {
     queue.put(batch);
   }
 
-  /**
-   * Takes the next batch and counts it as running until {@link #done()}; null on timeout.
-   */
+  /** Takes the next batch and counts it as running until {@link #done()}; null on timeout. */
   public Batch take(long timeout, TimeUnit unit) throws InterruptedException {
     Batch b = queue.poll(timeout, unit);
     if (b != null) {

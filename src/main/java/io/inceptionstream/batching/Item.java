@@ -4,8 +4,8 @@ import io.inceptionstream.ingest.InputRecord;
 import java.util.Map;
 
 /**
- * A decoded input: either ready for the model (its 32x32 channel-first RGB bytes) or rejected
- * with a reason, in which case it travels on in order and becomes a dead letter.
+ * A decoded input: either ready for the model (its 32x32 channel-first RGB bytes) or rejected with
+ * a reason, in which case it travels on in order and becomes a dead letter.
  *
  * @param source the polled record
  * @param id the input's id, or null if the value could not be read that far
@@ -25,7 +25,12 @@ public record Item(
     String errorMessage) {
 
   /** An image ready for the model. */
-  public static Item ready(InputRecord source, String id, Map<String, String> attributes, long createdAt, byte[] pixels) {
+  public static Item ready(
+      InputRecord source,
+      String id,
+      Map<String, String> attributes,
+      long createdAt,
+      byte[] pixels) {
     return new Item(source, id, Map.copyOf(attributes), createdAt, pixels, null, null);
   }
 

@@ -14,8 +14,8 @@ import org.slf4j.LoggerFactory;
  * The batcher thread: takes decoded items in poll order (each a future completed by the decode
  * pool), groups them with a {@link BatchAccumulator} and hands batches to the devices through a
  * {@link BatchQueue}. It alone writes batch state. It blocks only when a full batch waits for a
- * device, which is how backpressure reaches the poll thread (records in flight stop draining).
- * In drain mode (shutdown) it flushes as soon as its input is empty.
+ * device, which is how backpressure reaches the poll thread (records in flight stop draining). In
+ * drain mode (shutdown) it flushes as soon as its input is empty.
  */
 public final class MicroBatcher implements Runnable {
 
@@ -38,7 +38,12 @@ public final class MicroBatcher implements Runnable {
    * @param clock nanosecond clock (System::nanoTime in production)
    * @param onError told of anything unexpected that ends the thread (the worker's fatal path)
    */
-  public MicroBatcher(BlockingQueue<CompletableFuture<Item>> input, BatchAccumulator accumulator, BatchQueue output, LongSupplier clock, WorkerMetrics metrics,
+  public MicroBatcher(
+      BlockingQueue<CompletableFuture<Item>> input,
+      BatchAccumulator accumulator,
+      BatchQueue output,
+      LongSupplier clock,
+      WorkerMetrics metrics,
       java.util.function.Consumer<Throwable> onError) {
     this.onError = onError;
     this.input = input;
@@ -76,9 +81,12 @@ public final class MicroBatcher implements Runnable {
           continue;
         }
         boolean pending = head != null || !input.isEmpty();
-        Batch.FlushReason reason = draining
-            ? (!accumulator.isEmpty() && !pending ? Batch.FlushReason.DRAIN : accumulator.decide(now, output.idle(), pending))
-            : accumulator.decide(now, output.idle(), pending);
+        Batch.FlushReason reason =
+            draining
+                ? (!accumulator.isEmpty() && !pending
+                    ? Batch.FlushReason.DRAIN
+                    : accumulator.decide(now, output.idle(), pending))
+                : accumulator.decide(now, output.idle(), pending);
         // A batch that is not full waits for room instead of blocking, so it can keep growing.
         if (reason != null && output.hasRoom()) {
           flush(now, reason);
@@ -98,7 +106,10 @@ public final class MicroBatcher implements Runnable {
   }
 
   private void waitForWork(long now, boolean pending) throws InterruptedException {
-    long wait = accumulator.isEmpty() ? IDLE_WAIT_NANOS : Math.max(0, Math.min(BUSY_WAIT_NANOS, accumulator.deadlineNanos() - now));
+    long wait =
+        accumulator.isEmpty()
+            ? IDLE_WAIT_NANOS
+            : Math.max(0, Math.min(BUSY_WAIT_NANOS, accumulator.deadlineNanos() - now));
     if (!output.hasRoom()) {
       // Past the deadline with every device busy: check back now and then instead of spinning.
       wait = BUSY_WAIT_NANOS;

@@ -53,13 +53,21 @@ public class HotPathBenchmarks {
   @Setup
   public void setUp() {
     decoder = new RecordDecoder(new ImageDecoder(ImageLimits.DEFAULT));
-    byte[] value = WireFormat.encode(ImageRecord.newBuilder().setId("bench-1").setImage(ByteBuffer.wrap(ShapeGenerator.sample(1, 1).png())).build());
+    byte[] value =
+        WireFormat.encode(
+            ImageRecord.newBuilder()
+                .setId("bench-1")
+                .setImage(ByteBuffer.wrap(ShapeGenerator.sample(1, 1).png()))
+                .build());
     input = new InputRecord("images", 0, 1, null, value, List.of(), 0L, 0L);
     item = decoder.decode(input);
-    preprocessor = new Preprocessor(new float[] {0.5f, 0.5f, 0.5f}, new float[] {0.25f, 0.25f, 0.25f});
+    preprocessor =
+        new Preprocessor(new float[] {0.5f, 0.5f, 0.5f}, new float[] {0.25f, 0.25f, 0.25f});
     batch = new float[32 * Preprocessor.FLOATS];
     outputs = new OutputRecords(new ModelIdentity("m", "1", ShapeGenerator.CLASSES, "w", 5));
-    result = new StandInBackend(10, new RunnerOptions(List.of(Tap.B5), false, "stand-in", false)).infer(batch, 1);
+    result =
+        new StandInBackend(10, new RunnerOptions(List.of(Tap.B5), false, "stand-in", false))
+            .infer(batch, 1);
   }
 
   /** Avro decoding, PNG decoding and resizing of one 32x32 shape. */
@@ -86,5 +94,4 @@ public class HotPathBenchmarks {
   public List<OutputRecords.Output> encodeEmbedding() {
     return outputs.embeddings(item, result, 0);
   }
-
 }

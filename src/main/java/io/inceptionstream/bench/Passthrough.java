@@ -29,7 +29,8 @@ final class Passthrough {
    *
    * @return seconds from the first record polled to the last one acknowledged and committed
    */
-  static double run(String bootstrap, String input, String output, String group, int count, Duration timeout) {
+  static double run(
+      String bootstrap, String input, String output, String group, int count, Duration timeout) {
     Map<String, Object> c = new HashMap<>();
     c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     c.put(ConsumerConfig.GROUP_ID_CONFIG, group);
@@ -41,15 +42,18 @@ final class Passthrough {
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
     p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
     p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+    try (KafkaConsumer<byte[], byte[]> consumer =
+            new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        KafkaProducer<byte[], byte[]> producer =
+            new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
       consumer.subscribe(List.of(input));
       long deadline = System.nanoTime() + timeout.toNanos();
       long first = 0;
       int copied = 0;
       while (copied < count) {
         if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("Passthrough copied " + copied + " of " + count + " records within " + timeout);
+          throw new IllegalStateException(
+              "Passthrough copied " + copied + " of " + count + " records within " + timeout);
         }
         ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(100));
         if (records.isEmpty()) {

@@ -22,11 +22,11 @@ import java.util.function.Consumer;
 
 /**
  * Measures the pipeline through a real (embedded) broker, as ratios in one run with the median of
- * several repetitions: the worker draining a backlog against the model's offline throughput at
- * the same batch size; the worker with micro-batches against the worker with one image per
- * forward pass; the worker with the zero-cost stand-in model against a plain consume→produce
- * passthrough. Each repetition reads the same backlog with a fresh consumer group. Runs on the
- * calling thread; starts and stops its own broker.
+ * several repetitions: the worker draining a backlog against the model's offline throughput at the
+ * same batch size; the worker with micro-batches against the worker with one image per forward
+ * pass; the worker with the zero-cost stand-in model against a plain consume→produce passthrough.
+ * Each repetition reads the same backlog with a fresh consumer group. Runs on the calling thread;
+ * starts and stops its own broker.
  */
 public final class PipelineBenchmark {
 
@@ -40,7 +40,8 @@ public final class PipelineBenchmark {
    * @param runs repetitions; medians are reported
    * @param threads native compute threads (0 = one per core)
    */
-  public record Settings(int images, int standInImages, int batchSize, int partitions, int runs, int threads) {}
+  public record Settings(
+      int images, int standInImages, int batchSize, int partitions, int runs, int threads) {}
 
   private final Settings settings;
   private final ModelDirectory model;
@@ -56,9 +57,20 @@ public final class PipelineBenchmark {
   public Map<String, Object> run(Path workDir) throws Exception {
     try (EmbeddedBroker broker = EmbeddedBroker.start(0, workDir.resolve("kafka"))) {
       String bootstrap = broker.bootstrapServers();
-      Topics.create(bootstrap, List.of("bench.images", "bench.standin.images", "bench.predictions", "bench.embeddings", "bench.dlq", "bench.copy"),
-          settings.partitions(), (short) 1, Duration.ofSeconds(30));
-      log.accept("Publishing " + settings.images() + " + " + settings.standInImages() + " shapes...");
+      Topics.create(
+          bootstrap,
+          List.of(
+              "bench.images",
+              "bench.standin.images",
+              "bench.predictions",
+              "bench.embeddings",
+              "bench.dlq",
+              "bench.copy"),
+          settings.partitions(),
+          (short) 1,
+          Duration.ofSeconds(30));
+      log.accept(
+          "Publishing " + settings.images() + " + " + settings.standInImages() + " shapes...");
       publish(bootstrap, "bench.images", settings.images());
       publish(bootstrap, "bench.standin.images", settings.standInImages());
       List<Double> offline = new ArrayList<>();
@@ -67,16 +79,58 @@ public final class PipelineBenchmark {
       List<Double> standIn = new ArrayList<>();
       List<Double> passthrough = new ArrayList<>();
       // One unmeasured round of the fast pair, so both run with warm code.
-      worker(bootstrap, "bench.standin.images", "warmup-standin", settings.batchSize(), "stand-in", settings.standInImages());
-      Passthrough.run(bootstrap, "bench.standin.images", "bench.copy", "warmup-copy", settings.standInImages(), Duration.ofMinutes(5));
+      worker(
+          bootstrap,
+          "bench.standin.images",
+          "warmup-standin",
+          settings.batchSize(),
+          "stand-in",
+          settings.standInImages());
+      Passthrough.run(
+          bootstrap,
+          "bench.standin.images",
+          "bench.copy",
+          "warmup-copy",
+          settings.standInImages(),
+          Duration.ofMinutes(5));
       for (int r = 1; r <= settings.runs(); r++) {
         offline.add(offline());
-        batched.add(worker(bootstrap, "bench.images", "batched-" + r, settings.batchSize(), "mxnet", settings.images()));
-        perRecord.add(worker(bootstrap, "bench.images", "per-record-" + r, 1, "mxnet", settings.images()));
-        standIn.add(worker(bootstrap, "bench.standin.images", "standin-" + r, settings.batchSize(), "stand-in", settings.standInImages()));
-        passthrough.add(settings.standInImages() / Passthrough.run(bootstrap, "bench.standin.images", "bench.copy", "copy-" + r, settings.standInImages(), Duration.ofMinutes(5)));
-        log.accept(String.format("run %d: offline %.1f, worker %.1f, per-record %.1f, stand-in %.0f, passthrough %.0f images/s",
-            r, offline.get(r - 1), batched.get(r - 1), perRecord.get(r - 1), standIn.get(r - 1), passthrough.get(r - 1)));
+        batched.add(
+            worker(
+                bootstrap,
+                "bench.images",
+                "batched-" + r,
+                settings.batchSize(),
+                "mxnet",
+                settings.images()));
+        perRecord.add(
+            worker(bootstrap, "bench.images", "per-record-" + r, 1, "mxnet", settings.images()));
+        standIn.add(
+            worker(
+                bootstrap,
+                "bench.standin.images",
+                "standin-" + r,
+                settings.batchSize(),
+                "stand-in",
+                settings.standInImages()));
+        passthrough.add(
+            settings.standInImages()
+                / Passthrough.run(
+                    bootstrap,
+                    "bench.standin.images",
+                    "bench.copy",
+                    "copy-" + r,
+                    settings.standInImages(),
+                    Duration.ofMinutes(5)));
+        log.accept(
+            String.format(
+                "run %d: offline %.1f, worker %.1f, per-record %.1f, stand-in %.0f, passthrough %.0f images/s",
+                r,
+                offline.get(r - 1),
+                batched.get(r - 1),
+                perRecord.get(r - 1),
+                standIn.get(r - 1),
+                passthrough.get(r - 1)));
       }
       Map<String, Object> doc = new LinkedHashMap<>();
       doc.put("batchSize", settings.batchSize());
@@ -109,7 +163,8 @@ public final class PipelineBenchmark {
   }
 
   private void publish(String bootstrap, String topic, int n) throws Exception {
-    try (ImagePublisher p = ImagePublisher.builder().bootstrapServers(bootstrap).topic(topic).build()) {
+    try (ImagePublisher p =
+        ImagePublisher.builder().bootstrapServers(bootstrap).topic(topic).build()) {
       List<CompletableFuture<?>> sends = new ArrayList<>();
       for (int i = 0; i < n; i++) {
         ShapeGenerator.Sample s = ShapeGenerator.sample(77, i);
@@ -122,13 +177,25 @@ public final class PipelineBenchmark {
 
   /** Model alone, same batch size, as many images as the worker backlog. */
   private double offline() throws InvalidModelException {
-    int batches = Math.max(2, (settings.images() + settings.batchSize() - 1) / settings.batchSize());
-    List<ModelBenchmark.Result> r = ModelBenchmark.run(model, RunnerOptions.classifyOnly(), "cpu", new int[] {settings.batchSize()}, 1, batches);
+    int batches =
+        Math.max(2, (settings.images() + settings.batchSize() - 1) / settings.batchSize());
+    List<ModelBenchmark.Result> r =
+        ModelBenchmark.run(
+            model,
+            RunnerOptions.classifyOnly(),
+            "cpu",
+            new int[] {settings.batchSize()},
+            1,
+            batches);
     return r.get(0).imagesPerSecond();
   }
 
-  /** Images per second of a worker draining the backlog: from its first record in to its last out. */
-  private double worker(String bootstrap, String input, String group, int batch, String engine, int count) throws Exception {
+  /**
+   * Images per second of a worker draining the backlog: from its first record in to its last out.
+   */
+  private double worker(
+      String bootstrap, String input, String group, int batch, String engine, int count)
+      throws Exception {
     Map<String, String> flags = new LinkedHashMap<>();
     flags.put("bootstrap-servers", bootstrap);
     flags.put("model", model.path().toString());
@@ -156,7 +223,12 @@ public final class PipelineBenchmark {
           first = System.nanoTime();
         }
         if (System.nanoTime() > deadline || w.failure() != null) {
-          throw new IllegalStateException("Worker predicted " + out.getCount() + " of " + count + (w.failure() == null ? "" : ": " + w.failure()));
+          throw new IllegalStateException(
+              "Worker predicted "
+                  + out.getCount()
+                  + " of "
+                  + count
+                  + (w.failure() == null ? "" : ": " + w.failure()));
         }
         Thread.sleep(2);
       }

@@ -10,11 +10,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs an {@link EmbeddedBroker} in the foreground: the main class of the child JVM that
- * {@link BrokerProcess} starts, and the body of the {@code broker} command. Once clients can
- * connect it prints exactly one line, {@code bootstrap.servers=127.0.0.1:PORT}, on stdout; it then
- * runs until SIGTERM or SIGINT (a clean stop from a shutdown hook) or, with a parent pid, until that
- * process is gone, so a killed test JVM leaves no broker behind.
+ * Runs an {@link EmbeddedBroker} in the foreground: the main class of the child JVM that {@link
+ * BrokerProcess} starts, and the body of the {@code broker} command. Once clients can connect it
+ * prints exactly one line, {@code bootstrap.servers=127.0.0.1:PORT}, on stdout; it then runs until
+ * SIGTERM or SIGINT (a clean stop from a shutdown hook) or, with a parent pid, until that process
+ * is gone, so a killed test JVM leaves no broker behind.
  *
  * <p>Usage: {@code BrokerMain --port P --data-dir DIR [--parent-pid N]}; {@code --port 0} picks a
  * free port, no {@code --data-dir} means a temporary directory deleted on exit.
@@ -77,15 +77,19 @@ public final class BrokerMain {
    *
    * @throws BrokerException if the broker does not start or is not reachable within a minute
    */
-  public static void runUntilStopped(int port, Path dataDir, OptionalLong parentPid, PrintWriter out) {
+  public static void runUntilStopped(
+      int port, Path dataDir, OptionalLong parentPid, PrintWriter out) {
     CountDownLatch parentGone = new CountDownLatch(1);
     AtomicReference<EmbeddedBroker> running = new AtomicReference<>();
-    Thread hook = new Thread(() -> {
-      EmbeddedBroker b = running.getAndSet(null);
-      if (b != null) {
-        b.close();
-      }
-    }, "broker-shutdown");
+    Thread hook =
+        new Thread(
+            () -> {
+              EmbeddedBroker b = running.getAndSet(null);
+              if (b != null) {
+                b.close();
+              }
+            },
+            "broker-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     parentPid.ifPresent(pid -> watchParent(pid, parentGone));
     try {
@@ -102,7 +106,10 @@ public final class BrokerMain {
         out.flush();
       }
       parentGone.await();
-      LOG.warn("Parent process {} has exited; stopping the broker on {}", parentPid.getAsLong(), broker.bootstrapServers());
+      LOG.warn(
+          "Parent process {} has exited; stopping the broker on {}",
+          parentPid.getAsLong(),
+          broker.bootstrapServers());
       stop(running);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -125,16 +132,19 @@ public final class BrokerMain {
 
   /** Counts the latch down once process {@code pid} is no longer alive (checked twice a second). */
   private static void watchParent(long pid, CountDownLatch parentGone) {
-    Thread watcher = new Thread(() -> {
-      try {
-        while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
-          Thread.sleep(PARENT_CHECK_INTERVAL.toMillis());
-        }
-      } catch (InterruptedException e) {
-        return;
-      }
-      parentGone.countDown();
-    }, "broker-parent-watch");
+    Thread watcher =
+        new Thread(
+            () -> {
+              try {
+                while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                  Thread.sleep(PARENT_CHECK_INTERVAL.toMillis());
+                }
+              } catch (InterruptedException e) {
+                return;
+              }
+              parentGone.countDown();
+            },
+            "broker-parent-watch");
     watcher.setDaemon(true);
     watcher.start();
   }
@@ -148,7 +158,15 @@ public final class BrokerMain {
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw new IllegalArgumentException("Invalid value " + value + " for option " + name + ": must be an integer from " + min + " to " + max);
+    throw new IllegalArgumentException(
+        "Invalid value "
+            + value
+            + " for option "
+            + name
+            + ": must be an integer from "
+            + min
+            + " to "
+            + max);
   }
 
   private static long parseLong(String name, String value) {
@@ -160,6 +178,7 @@ public final class BrokerMain {
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw new IllegalArgumentException("Invalid value " + value + " for option " + name + ": must be a positive process id");
+    throw new IllegalArgumentException(
+        "Invalid value " + value + " for option " + name + ": must be a positive process id");
   }
 }

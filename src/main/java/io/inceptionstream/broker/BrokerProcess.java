@@ -56,8 +56,8 @@ public final class BrokerProcess implements AutoCloseable {
   /**
    * Starts a child broker and returns once it has printed its ready line.
    *
-   * @param dataDir data directory, created if missing; null means a temporary one deleted on
-   *     {@link #close()} (kept across {@link #kill()} and {@link #restart()})
+   * @param dataDir data directory, created if missing; null means a temporary one deleted on {@link
+   *     #close()} (kept across {@link #kill()} and {@link #restart()})
    * @param port client port on 127.0.0.1; 0 means the port saved in {@code dataDir} by an earlier
    *     broker, or else a free one; either way it is kept for restarts
    * @throws BrokerException if the child exits or is not ready within a minute; the message holds
@@ -65,17 +65,22 @@ public final class BrokerProcess implements AutoCloseable {
    */
   public static BrokerProcess start(Path dataDir, int port) {
     if (port < 0 || port > 65535) {
-      throw new IllegalArgumentException("Invalid value " + port + " for port: must be 0 (any free port) or from 1 to 65535");
+      throw new IllegalArgumentException(
+          "Invalid value " + port + " for port: must be 0 (any free port) or from 1 to 65535");
     }
     boolean temporary = dataDir == null;
     Path dir;
     try {
-      dir = temporary ? Files.createTempDirectory("inception-broker") : Files.createDirectories(dataDir);
+      dir =
+          temporary
+              ? Files.createTempDirectory("inception-broker")
+              : Files.createDirectories(dataDir);
     } catch (IOException e) {
       throw new BrokerException("Cannot create the broker data directory " + dataDir + ": " + e, e);
     }
     // Port 0: the port an earlier broker on this directory used, else a free one; kept from now on.
-    BrokerProcess broker = new BrokerProcess(dir, temporary, ListenerPorts.resolve(dir, port).port());
+    BrokerProcess broker =
+        new BrokerProcess(dir, temporary, ListenerPorts.resolve(dir, port).port());
     try {
       broker.launch();
     } catch (RuntimeException e) {
@@ -108,7 +113,8 @@ public final class BrokerProcess implements AutoCloseable {
   /** The pid of the current child process. */
   public synchronized long pid() {
     if (process == null) {
-      throw new IllegalStateException("Broker on " + bootstrapServers() + " has no process: it was killed or closed");
+      throw new IllegalStateException(
+          "Broker on " + bootstrapServers() + " has no process: it was killed or closed");
     }
     return process.pid();
   }
@@ -158,7 +164,9 @@ public final class BrokerProcess implements AutoCloseable {
     }
   }
 
-  /** Lines the child printed on stdout besides its ready line; empty unless something logs there. */
+  /**
+   * Lines the child printed on stdout besides its ready line; empty unless something logs there.
+   */
   List<String> unexpectedOutput() {
     synchronized (unexpectedOutput) {
       return List.copyOf(unexpectedOutput);
@@ -198,15 +206,22 @@ public final class BrokerProcess implements AutoCloseable {
 
   private void launch() {
     Path log = logFile();
-    ProcessBuilder pb = new ProcessBuilder(command(port, dataDir, ProcessHandle.current().pid()))
-        .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    ProcessBuilder pb =
+        new ProcessBuilder(command(port, dataDir, ProcessHandle.current().pid()))
+            .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
     Process p;
     try {
-      Files.writeString(log, "---- starting broker on " + bootstrapServers() + " at " + Instant.now() + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      Files.writeString(
+          log,
+          "---- starting broker on " + bootstrapServers() + " at " + Instant.now() + "\n",
+          StandardCharsets.UTF_8,
+          StandardOpenOption.CREATE,
+          StandardOpenOption.APPEND);
       p = pb.start();
       p.getOutputStream().close();
     } catch (IOException e) {
-      throw new BrokerException("Cannot start a broker child JVM for " + bootstrapServers() + ": " + e, e);
+      throw new BrokerException(
+          "Cannot start a broker child JVM for " + bootstrapServers() + ": " + e, e);
     }
     process = p;
     CompletableFuture<String> ready = new CompletableFuture<>();
@@ -220,28 +235,54 @@ public final class BrokerProcess implements AutoCloseable {
       p.destroyForcibly();
       awaitExit(p, STOP_TIMEOUT);
       process = null;
-      throw new BrokerException("Broker child process (pid " + p.pid() + ") for " + bootstrapServers() + " was not ready within " + READY_TIMEOUT.toSeconds() + " s; last lines of " + log + ":\n" + tail(log));
+      throw new BrokerException(
+          "Broker child process (pid "
+              + p.pid()
+              + ") for "
+              + bootstrapServers()
+              + " was not ready within "
+              + READY_TIMEOUT.toSeconds()
+              + " s; last lines of "
+              + log
+              + ":\n"
+              + tail(log));
     } catch (ExecutionException e) {
       awaitExit(p, STOP_TIMEOUT);
       process = null;
       String code = p.isAlive() ? "closed its stdout" : "exited with code " + p.exitValue();
-      throw new BrokerException("Broker child process (pid " + p.pid() + ") for " + bootstrapServers() + " " + code + " before it was ready; last lines of " + log + ":\n" + tail(log));
+      throw new BrokerException(
+          "Broker child process (pid "
+              + p.pid()
+              + ") for "
+              + bootstrapServers()
+              + " "
+              + code
+              + " before it was ready; last lines of "
+              + log
+              + ":\n"
+              + tail(log));
     } catch (InterruptedException e) {
       p.destroyForcibly();
       process = null;
       Thread.currentThread().interrupt();
-      throw new BrokerException("Interrupted while waiting for the broker child process on " + bootstrapServers());
+      throw new BrokerException(
+          "Interrupted while waiting for the broker child process on " + bootstrapServers());
     }
     String expected = BrokerMain.READY_PREFIX + bootstrapServers();
     if (!line.equals(expected)) {
       stopCleanly();
-      throw new BrokerException("Broker child process printed '" + line + "', expected '" + expected + "'");
+      throw new BrokerException(
+          "Broker child process printed '" + line + "', expected '" + expected + "'");
     }
   }
 
-  /** Completes {@code ready} with the ready line; keeps draining so the child never blocks on stdout. */
+  /**
+   * Completes {@code ready} with the ready line; keeps draining so the child never blocks on
+   * stdout.
+   */
   private void readStdout(Process p, CompletableFuture<String> ready) {
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader r =
+        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = r.readLine()) != null) {
         if (!ready.isDone() && line.startsWith(BrokerMain.READY_PREFIX)) {
@@ -271,7 +312,8 @@ public final class BrokerProcess implements AutoCloseable {
   private static String tail(Path log) {
     try {
       List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
+      return String.join(
+          "\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
     } catch (IOException | UncheckedIOException e) {
       return "(cannot read the log: " + e + ")";
     }

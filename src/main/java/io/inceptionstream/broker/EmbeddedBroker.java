@@ -20,10 +20,10 @@ import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
 
 /**
- * A single-node Kafka 4 broker in KRaft mode, broker and controller in one, running in this JVM
- * and listening on 127.0.0.1 only. The data directory is formatted on first use and reused after,
- * so records survive a restart; its client and controller ports are kept in the directory too
- * ({@link ListenerPorts}). Settings suit one node: replication factor 1 everywhere, few internal
+ * A single-node Kafka 4 broker in KRaft mode, broker and controller in one, running in this JVM and
+ * listening on 127.0.0.1 only. The data directory is formatted on first use and reused after, so
+ * records survive a restart; its client and controller ports are kept in the directory too ({@link
+ * ListenerPorts}). Settings suit one node: replication factor 1 everywhere, few internal
  * partitions, no initial rebalance delay, short broker heartbeats so a killed node is back fast.
  *
  * <p>Thread-safe: {@link #close()} may be called from any thread, any number of times.
@@ -44,7 +44,8 @@ public final class EmbeddedBroker implements AutoCloseable {
   static {
     // Kafka's server configures log4j2 when it registers its logging MBean; without a configuration
     // log4j2 would print ERROR lines on stdout, which belongs to the ready line and --json output.
-    if (System.getProperty("log4j2.configurationFile") == null && System.getProperty("log4j.configurationFile") == null) {
+    if (System.getProperty("log4j2.configurationFile") == null
+        && System.getProperty("log4j.configurationFile") == null) {
       System.setProperty("log4j2.configurationFile", LOG4J_CONFIG);
     }
   }
@@ -55,7 +56,8 @@ public final class EmbeddedBroker implements AutoCloseable {
   private final boolean deleteOnClose;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private EmbeddedBroker(KafkaRaftServer server, ListenerPorts ports, Path dataDir, boolean deleteOnClose) {
+  private EmbeddedBroker(
+      KafkaRaftServer server, ListenerPorts ports, Path dataDir, boolean deleteOnClose) {
     this.server = server;
     this.ports = ports;
     this.dataDir = dataDir;
@@ -76,9 +78,17 @@ public final class EmbeddedBroker implements AutoCloseable {
     boolean temporary = dataDir == null;
     Path dir;
     try {
-      dir = temporary ? Files.createTempDirectory("inception-broker") : Files.createDirectories(dataDir);
+      dir =
+          temporary
+              ? Files.createTempDirectory("inception-broker")
+              : Files.createDirectories(dataDir);
     } catch (IOException e) {
-      throw new BrokerException("Cannot create the broker data directory " + (temporary ? "in " + System.getProperty("java.io.tmpdir") : dataDir) + ": " + e, e);
+      throw new BrokerException(
+          "Cannot create the broker data directory "
+              + (temporary ? "in " + System.getProperty("java.io.tmpdir") : dataDir)
+              + ": "
+              + e,
+          e);
     }
     ListenerPorts ports;
     try {
@@ -102,7 +112,16 @@ public final class EmbeddedBroker implements AutoCloseable {
         stop(server);
       }
       cleanUp(dir, temporary);
-      throw new BrokerException("Kafka broker on 127.0.0.1:" + ports.port() + " (controller port " + ports.controllerPort() + ", data dir " + dir + ") did not start: " + describe(e), e);
+      throw new BrokerException(
+          "Kafka broker on 127.0.0.1:"
+              + ports.port()
+              + " (controller port "
+              + ports.controllerPort()
+              + ", data dir "
+              + dir
+              + ") did not start: "
+              + describe(e),
+          e);
     }
   }
 
@@ -143,9 +162,22 @@ public final class EmbeddedBroker implements AutoCloseable {
     s.put("node.id", Integer.toString(NODE_ID));
     s.put("controller.quorum.voters", NODE_ID + "@" + host + ":" + ports.controllerPort());
     s.put("controller.listener.names", CONTROLLER_LISTENER);
-    s.put("listeners", "PLAINTEXT://" + host + ":" + ports.port() + "," + CONTROLLER_LISTENER + "://" + host + ":" + ports.controllerPort());
+    s.put(
+        "listeners",
+        "PLAINTEXT://"
+            + host
+            + ":"
+            + ports.port()
+            + ","
+            + CONTROLLER_LISTENER
+            + "://"
+            + host
+            + ":"
+            + ports.controllerPort());
     s.put("advertised.listeners", "PLAINTEXT://" + host + ":" + ports.port());
-    s.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
+    s.put(
+        "listener.security.protocol.map",
+        "PLAINTEXT:PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
     s.put("inter.broker.listener.name", "PLAINTEXT");
     s.put("log.dirs", kafkaDir.toString());
     s.put("metadata.log.dir", kafkaDir.toString());
@@ -181,7 +213,9 @@ public final class EmbeddedBroker implements AutoCloseable {
     return s;
   }
 
-  /** Formats a new storage directory with a fresh cluster id, as {@code kafka-storage format} does. */
+  /**
+   * Formats a new storage directory with a fresh cluster id, as {@code kafka-storage format} does.
+   */
   private static void format(Path kafkaDir) throws Exception {
     Files.createDirectories(kafkaDir);
     new Formatter()
@@ -211,19 +245,22 @@ public final class EmbeddedBroker implements AutoCloseable {
       return;
     }
     try {
-      Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-        @Override
-        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-          Files.deleteIfExists(file);
-          return FileVisitResult.CONTINUE;
-        }
+      Files.walkFileTree(
+          dir,
+          new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+                throws IOException {
+              Files.deleteIfExists(file);
+              return FileVisitResult.CONTINUE;
+            }
 
-        @Override
-        public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-          Files.deleteIfExists(d);
-          return FileVisitResult.CONTINUE;
-        }
-      });
+            @Override
+            public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+              Files.deleteIfExists(d);
+              return FileVisitResult.CONTINUE;
+            }
+          });
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot delete " + dir, e);
     }
@@ -236,6 +273,12 @@ public final class EmbeddedBroker implements AutoCloseable {
     }
     String m = root.getMessage();
     String text = root.getClass().getSimpleName() + (m == null || m.isBlank() ? "" : ": " + m);
-    return root == e ? text : e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()) + " (caused by " + text + ")";
+    return root == e
+        ? text
+        : e.getClass().getSimpleName()
+            + (e.getMessage() == null ? "" : ": " + e.getMessage())
+            + " (caused by "
+            + text
+            + ")";
   }
 }

@@ -26,7 +26,11 @@ record ListenerPorts(int port, int controllerPort) {
     checkPort("port", port, false);
     checkPort("controller.port", controllerPort, false);
     if (port == controllerPort) {
-      throw new IllegalArgumentException("Invalid value " + port + " for port: must differ from controller.port " + controllerPort);
+      throw new IllegalArgumentException(
+          "Invalid value "
+              + port
+              + " for port: must differ from controller.port "
+              + controllerPort);
     }
   }
 
@@ -45,7 +49,14 @@ record ListenerPorts(int port, int controllerPort) {
       port = freePort();
     }
     if (savedController == port) {
-      throw new IllegalArgumentException("Invalid value " + port + " for port: the broker on " + dataDir + " uses it as its controller port (see " + FILE + ")");
+      throw new IllegalArgumentException(
+          "Invalid value "
+              + port
+              + " for port: the broker on "
+              + dataDir
+              + " uses it as its controller port (see "
+              + FILE
+              + ")");
     }
     int controller = savedController;
     while (controller == 0 || controller == port) {
@@ -63,7 +74,9 @@ record ListenerPorts(int port, int controllerPort) {
     Path tmp = dataDir.resolve(FILE + ".tmp");
     try {
       try (OutputStream out = Files.newOutputStream(tmp)) {
-        p.store(out, "Loopback ports of the embedded Kafka broker; kept so restarts listen on the same ports");
+        p.store(
+            out,
+            "Loopback ports of the embedded Kafka broker; kept so restarts listen on the same ports");
       }
       Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
@@ -85,7 +98,14 @@ record ListenerPorts(int port, int controllerPort) {
 
   private static void checkPort(String key, int value, boolean zeroAllowed) {
     if (value < (zeroAllowed ? 0 : 1) || value > 65535) {
-      throw new IllegalArgumentException("Invalid value " + value + " for " + key + ": must be " + (zeroAllowed ? "0 (any free port) or " : "") + "from 1 to 65535");
+      throw new IllegalArgumentException(
+          "Invalid value "
+              + value
+              + " for "
+              + key
+              + ": must be "
+              + (zeroAllowed ? "0 (any free port) or " : "")
+              + "from 1 to 65535");
     }
   }
 
@@ -111,7 +131,15 @@ record ListenerPorts(int port, int controllerPort) {
       checkPort(key, port, false);
       return port;
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("Invalid value " + v + " for " + key + " in " + FILE + ": must be a port number from 1 to 65535", e);
+      throw new IllegalArgumentException(
+          "Invalid value "
+              + v
+              + " for "
+              + key
+              + " in "
+              + FILE
+              + ": must be a port number from 1 to 65535",
+          e);
     }
   }
 }

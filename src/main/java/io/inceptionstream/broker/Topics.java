@@ -42,28 +42,42 @@ public final class Topics {
    * @throws IllegalArgumentException for an empty name list, a blank name, or a partition count or
    *     replication factor below 1
    */
-  public static List<Result> create(String bootstrapServers, Collection<String> names, int partitions, short replicationFactor, Duration timeout) {
+  public static List<Result> create(
+      String bootstrapServers,
+      Collection<String> names,
+      int partitions,
+      short replicationFactor,
+      Duration timeout) {
     if (names == null || names.isEmpty()) {
-      throw new IllegalArgumentException("Invalid value " + names + " for topics: must name at least one topic");
+      throw new IllegalArgumentException(
+          "Invalid value " + names + " for topics: must name at least one topic");
     }
     for (String n : names) {
       if (n == null || n.isBlank()) {
-        throw new IllegalArgumentException("Invalid value '" + n + "' for topic name: must not be blank");
+        throw new IllegalArgumentException(
+            "Invalid value '" + n + "' for topic name: must not be blank");
       }
     }
     if (partitions < 1) {
-      throw new IllegalArgumentException("Invalid value " + partitions + " for partitions: must be at least 1");
+      throw new IllegalArgumentException(
+          "Invalid value " + partitions + " for partitions: must be at least 1");
     }
     if (replicationFactor < 1) {
-      throw new IllegalArgumentException("Invalid value " + replicationFactor + " for replication factor: must be at least 1");
+      throw new IllegalArgumentException(
+          "Invalid value " + replicationFactor + " for replication factor: must be at least 1");
     }
     long deadline = System.nanoTime() + checkTimeout(timeout).toNanos();
     Set<String> distinct = new LinkedHashSet<>(names);
-    List<NewTopic> requested = distinct.stream().map(n -> new NewTopic(n, partitions, replicationFactor)).toList();
+    List<NewTopic> requested =
+        distinct.stream().map(n -> new NewTopic(n, partitions, replicationFactor)).toList();
     String action = "creating topics " + distinct;
     Admin admin = admin(bootstrapServers, timeout);
     try {
-      Map<String, KafkaFuture<Void>> created = admin.createTopics(requested, new CreateTopicsOptions().timeoutMs(remainingMillis(deadline))).values();
+      Map<String, KafkaFuture<Void>> created =
+          admin
+              .createTopics(
+                  requested, new CreateTopicsOptions().timeoutMs(remainingMillis(deadline)))
+              .values();
       List<String> existing = new ArrayList<>();
       for (String name : distinct) {
         try {
@@ -75,13 +89,23 @@ public final class Topics {
           existing.add(name);
         }
       }
-      Map<String, KafkaFuture<TopicDescription>> described = existing.isEmpty()
-          ? Map.of()
-          : admin.describeTopics(existing, new DescribeTopicsOptions().timeoutMs(remainingMillis(deadline))).topicNameValues();
+      Map<String, KafkaFuture<TopicDescription>> described =
+          existing.isEmpty()
+              ? Map.of()
+              : admin
+                  .describeTopics(
+                      existing, new DescribeTopicsOptions().timeoutMs(remainingMillis(deadline)))
+                  .topicNameValues();
       List<Result> results = new ArrayList<>();
       for (String name : distinct) {
         if (existing.contains(name)) {
-          TopicDescription d = await(described.get(name), deadline, bootstrapServers, timeout, "describing existing topic " + name);
+          TopicDescription d =
+              await(
+                  described.get(name),
+                  deadline,
+                  bootstrapServers,
+                  timeout,
+                  "describing existing topic " + name);
           results.add(new Result(name, false, d.partitions().size()));
         } else {
           results.add(new Result(name, true, partitions));
@@ -102,7 +126,14 @@ public final class Topics {
     long deadline = System.nanoTime() + checkTimeout(timeout).toNanos();
     Admin admin = admin(bootstrapServers, timeout);
     try {
-      await(admin.describeCluster(new DescribeClusterOptions().timeoutMs(remainingMillis(deadline))).nodes(), deadline, bootstrapServers, timeout, "asking for the cluster's brokers");
+      await(
+          admin
+              .describeCluster(new DescribeClusterOptions().timeoutMs(remainingMillis(deadline)))
+              .nodes(),
+          deadline,
+          bootstrapServers,
+          timeout,
+          "asking for the cluster's brokers");
     } finally {
       close(admin);
     }
@@ -116,7 +147,10 @@ public final class Topics {
   /** An admin client whose every call gives up after {@code timeout}. */
   private static Admin admin(String bootstrapServers, Duration timeout) {
     if (bootstrapServers == null || bootstrapServers.isBlank()) {
-      throw new IllegalArgumentException("Invalid value '" + bootstrapServers + "' for bootstrap.servers: must be host:port[,host:port...]");
+      throw new IllegalArgumentException(
+          "Invalid value '"
+              + bootstrapServers
+              + "' for bootstrap.servers: must be host:port[,host:port...]");
     }
     int ms = (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis()));
     Properties p = new Properties();
@@ -125,17 +159,32 @@ public final class Topics {
     p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ms);
     p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, ms);
     p.put(AdminClientConfig.SOCKET_CONNECTION_SETUP_TIMEOUT_MS_CONFIG, (long) Math.min(ms, 10_000));
-    p.put(AdminClientConfig.SOCKET_CONNECTION_SETUP_TIMEOUT_MAX_MS_CONFIG, (long) Math.min(ms, 10_000));
+    p.put(
+        AdminClientConfig.SOCKET_CONNECTION_SETUP_TIMEOUT_MAX_MS_CONFIG,
+        (long) Math.min(ms, 10_000));
     p.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 500L);
     try {
       return Admin.create(p);
     } catch (RuntimeException e) {
-      throw new BrokerException("Cannot create a Kafka admin client for " + bootstrapServers + ": " + EmbeddedBroker.describe(e), e);
+      throw new BrokerException(
+          "Cannot create a Kafka admin client for "
+              + bootstrapServers
+              + ": "
+              + EmbeddedBroker.describe(e),
+          e);
     }
   }
 
-  /** Waits for a future until the deadline; every failure becomes a BrokerException naming the address. */
-  private static <T> T await(KafkaFuture<T> future, long deadline, String bootstrapServers, Duration timeout, String action) {
+  /**
+   * Waits for a future until the deadline; every failure becomes a BrokerException naming the
+   * address.
+   */
+  private static <T> T await(
+      KafkaFuture<T> future,
+      long deadline,
+      String bootstrapServers,
+      Duration timeout,
+      String action) {
     try {
       // A little past the deadline: the admin client's own timeout fires first and says more.
       return future.get(remainingMillis(deadline) + 200, TimeUnit.MILLISECONDS);
@@ -149,23 +198,44 @@ public final class Topics {
       if (cause instanceof org.apache.kafka.common.errors.TimeoutException) {
         throw unreachable(bootstrapServers, timeout, action, cause);
       }
-      throw new BrokerException("Kafka at " + bootstrapServers + " failed " + action + ": " + EmbeddedBroker.describe(cause), cause);
+      throw new BrokerException(
+          "Kafka at "
+              + bootstrapServers
+              + " failed "
+              + action
+              + ": "
+              + EmbeddedBroker.describe(cause),
+          cause);
     }
   }
 
-  private static BrokerException unreachable(String bootstrapServers, Duration timeout, String action, Throwable cause) {
-    return new BrokerException("Kafka at " + bootstrapServers + " did not answer within " + format(timeout) + " (" + action + "); is a broker running there?", cause);
+  private static BrokerException unreachable(
+      String bootstrapServers, Duration timeout, String action, Throwable cause) {
+    return new BrokerException(
+        "Kafka at "
+            + bootstrapServers
+            + " did not answer within "
+            + format(timeout)
+            + " ("
+            + action
+            + "); is a broker running there?",
+        cause);
   }
 
   private static Duration checkTimeout(Duration timeout) {
     if (timeout == null || timeout.isNegative() || timeout.isZero()) {
-      throw new IllegalArgumentException("Invalid value " + timeout + " for timeout: must be positive");
+      throw new IllegalArgumentException(
+          "Invalid value " + timeout + " for timeout: must be positive");
     }
     return timeout;
   }
 
   private static int remainingMillis(long deadline) {
-    return (int) Math.max(1, Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+    return (int)
+        Math.max(
+            1,
+            Math.min(
+                Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
   }
 
   private static String format(Duration d) {

@@ -1,7 +1,7 @@
 package io.inceptionstream.cli;
 
-import io.inceptionstream.inference.ModelBenchmark;
 import io.inceptionstream.inference.EngineSetup;
+import io.inceptionstream.inference.ModelBenchmark;
 import io.inceptionstream.model.InvalidModelException;
 import io.inceptionstream.model.ModelDirectory;
 import io.inceptionstream.model.ModelInitializer;
@@ -25,30 +25,53 @@ import picocli.CommandLine.Spec;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks: the model alone, and the streaming pipeline against its baselines.",
-    subcommands = {BenchCommand.ModelBench.class, BenchCommand.PipelineBench.class, BenchCommand.JmhBench.class})
+    subcommands = {
+      BenchCommand.ModelBench.class,
+      BenchCommand.PipelineBench.class,
+      BenchCommand.JmhBench.class
+    })
 final class BenchCommand implements Runnable {
 
   @Spec CommandSpec spec;
 
   @Override
   public void run() {
-    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: " + spec.subcommands().keySet());
+    throw new picocli.CommandLine.ParameterException(
+        spec.commandLine(), "Missing subcommand: " + spec.subcommands().keySet());
   }
 
-  @Command(name = "model", mixinStandardHelpOptions = true, description = "Images per second of the model alone, per batch size (median of timed runs after warm-up).")
+  @Command(
+      name = "model",
+      mixinStandardHelpOptions = true,
+      description =
+          "Images per second of the model alone, per batch size (median of timed runs after warm-up).")
   static final class ModelBench implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--model", description = "Model directory. Default: a randomly initialised 10-class model (speed does not depend on the weights).")
+    @Option(
+        names = "--model",
+        description =
+            "Model directory. Default: a randomly initialised 10-class model (speed does not depend on the weights).")
     Path model;
 
-    @Option(names = "--batch-sizes", split = ",", defaultValue = "1,8,32,64", description = "Comma-separated batch sizes. Default: ${DEFAULT-VALUE}.")
+    @Option(
+        names = "--batch-sizes",
+        split = ",",
+        defaultValue = "1,8,32,64",
+        description = "Comma-separated batch sizes. Default: ${DEFAULT-VALUE}.")
     int[] batchSizes;
 
-    @Option(names = "--warmup", defaultValue = "2", description = "Untimed passes per batch size. Default: ${DEFAULT-VALUE}.")
+    @Option(
+        names = "--warmup",
+        defaultValue = "2",
+        description = "Untimed passes per batch size. Default: ${DEFAULT-VALUE}.")
     int warmup;
 
-    @Option(names = "--runs", defaultValue = "5", description = "Timed passes per batch size; the median is reported. Default: ${DEFAULT-VALUE}.")
+    @Option(
+        names = "--runs",
+        defaultValue = "5",
+        description =
+            "Timed passes per batch size; the median is reported. Default: ${DEFAULT-VALUE}.")
     int runs;
 
     @Option(names = "--json", description = "Print JSON on stdout.")
@@ -59,10 +82,20 @@ final class BenchCommand implements Runnable {
     @Override
     public Integer call() throws IOException, InvalidModelException {
       if (batchSizes.length == 0 || Arrays.stream(batchSizes).anyMatch(b -> b < 1)) {
-        throw new CliException("Invalid value " + Arrays.toString(batchSizes) + " for option --batch-sizes: each must be at least 1", 2);
+        throw new CliException(
+            "Invalid value "
+                + Arrays.toString(batchSizes)
+                + " for option --batch-sizes: each must be at least 1",
+            2);
       }
       if (runs < 1 || warmup < 0) {
-        throw new CliException("Invalid --runs " + runs + " or --warmup " + warmup + ": runs must be at least 1, warmup at least 0", 2);
+        throw new CliException(
+            "Invalid --runs "
+                + runs
+                + " or --warmup "
+                + warmup
+                + ": runs must be at least 1, warmup at least 0",
+            2);
       }
       String engine = engineOptions.prepare();
       String device = engineOptions.devices(engine).get(0);
@@ -72,10 +105,25 @@ final class BenchCommand implements Runnable {
         dir = ModelLocator.open(model);
       } else {
         tmp = Files.createTempDirectory("inception-bench-model");
-        dir = ModelInitializer.create(tmp, 10, 1, ModelInitializer.defaultLabels(10), "googlenet-random", "0.0.0", engine);
+        dir =
+            ModelInitializer.create(
+                tmp,
+                10,
+                1,
+                ModelInitializer.defaultLabels(10),
+                "googlenet-random",
+                "0.0.0",
+                engine);
       }
       try {
-        List<ModelBenchmark.Result> results = ModelBenchmark.run(dir, engineOptions.runnerOptions(engine, List.of(), false), device, batchSizes, warmup, runs);
+        List<ModelBenchmark.Result> results =
+            ModelBenchmark.run(
+                dir,
+                engineOptions.runnerOptions(engine, List.of(), false),
+                device,
+                batchSizes,
+                warmup,
+                runs);
         PrintWriter out = spec.commandLine().getOut();
         boolean compiled = engineOptions.compiled && "MXNet".equals(engine);
         if (json) {
@@ -88,10 +136,23 @@ final class BenchCommand implements Runnable {
           doc.put("results", results);
           Json.print(out, doc);
         } else {
-          out.printf("engine %s (%s), device %s, %s threads, %d cores%n", engine, compiled ? "compiled graph" : "op by op", device, EngineSetup.effective("OMP_NUM_THREADS"), Runtime.getRuntime().availableProcessors());
-          out.printf("%10s %14s %14s %12s %12s%n", "batch", "images/s", "median ms", "min ms", "max ms");
+          out.printf(
+              "engine %s (%s), device %s, %s threads, %d cores%n",
+              engine,
+              compiled ? "compiled graph" : "op by op",
+              device,
+              EngineSetup.effective("OMP_NUM_THREADS"),
+              Runtime.getRuntime().availableProcessors());
+          out.printf(
+              "%10s %14s %14s %12s %12s%n", "batch", "images/s", "median ms", "min ms", "max ms");
           for (ModelBenchmark.Result r : results) {
-            out.printf("%10d %14.1f %14.1f %12.1f %12.1f%n", r.batchSize(), r.imagesPerSecond(), r.medianBatchMillis(), r.minBatchMillis(), r.maxBatchMillis());
+            out.printf(
+                "%10d %14.1f %14.1f %12.1f %12.1f%n",
+                r.batchSize(),
+                r.imagesPerSecond(),
+                r.medianBatchMillis(),
+                r.minBatchMillis(),
+                r.maxBatchMillis());
           }
         }
         return 0;
@@ -103,33 +164,60 @@ final class BenchCommand implements Runnable {
     }
   }
 
-  @Command(name = "pipeline", mixinStandardHelpOptions = true, sortOptions = false,
-      description = {"The pipeline through a real (embedded) broker, as ratios in one run (medians of --runs):",
-          "  worker draining a backlog vs the model offline at the same batch size,",
-          "  micro-batching vs one forward pass per record,",
-          "  the pipeline with a zero-cost model stand-in vs a plain Kafka consume->produce passthrough."})
+  @Command(
+      name = "pipeline",
+      mixinStandardHelpOptions = true,
+      sortOptions = false,
+      description = {
+        "The pipeline through a real (embedded) broker, as ratios in one run (medians of --runs):",
+        "  worker draining a backlog vs the model offline at the same batch size,",
+        "  micro-batching vs one forward pass per record,",
+        "  the pipeline with a zero-cost model stand-in vs a plain Kafka consume->produce passthrough."
+      })
   static final class PipelineBench implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--model", description = "Model directory. Default: a randomly initialised 10-class model (speed does not depend on the weights).")
+    @Option(
+        names = "--model",
+        description =
+            "Model directory. Default: a randomly initialised 10-class model (speed does not depend on the weights).")
     Path model;
 
-    @Option(names = "--images", defaultValue = "320", description = "Backlog for the measurements with the model. Default: ${DEFAULT-VALUE}.")
+    @Option(
+        names = "--images",
+        defaultValue = "320",
+        description = "Backlog for the measurements with the model. Default: ${DEFAULT-VALUE}.")
     int images;
 
-    @Option(names = "--stand-in-images", defaultValue = "3000", description = "Backlog for the stand-in and passthrough measurements. Default: ${DEFAULT-VALUE}.")
+    @Option(
+        names = "--stand-in-images",
+        defaultValue = "3000",
+        description =
+            "Backlog for the stand-in and passthrough measurements. Default: ${DEFAULT-VALUE}.")
     int standInImages;
 
-    @Option(names = "--batch-size", defaultValue = "32", description = "Micro-batch size. Default: ${DEFAULT-VALUE}.")
+    @Option(
+        names = "--batch-size",
+        defaultValue = "32",
+        description = "Micro-batch size. Default: ${DEFAULT-VALUE}.")
     int batchSize;
 
-    @Option(names = "--partitions", defaultValue = "4", description = "Input topic partitions. Default: ${DEFAULT-VALUE}.")
+    @Option(
+        names = "--partitions",
+        defaultValue = "4",
+        description = "Input topic partitions. Default: ${DEFAULT-VALUE}.")
     int partitions;
 
-    @Option(names = "--runs", defaultValue = "3", description = "Repetitions; medians are reported. Default: ${DEFAULT-VALUE}.")
+    @Option(
+        names = "--runs",
+        defaultValue = "3",
+        description = "Repetitions; medians are reported. Default: ${DEFAULT-VALUE}.")
     int runs;
 
-    @Option(names = "--threads", defaultValue = "0", description = "Native compute threads; 0 = one per core. Default: ${DEFAULT-VALUE}.")
+    @Option(
+        names = "--threads",
+        defaultValue = "0",
+        description = "Native compute threads; 0 = one per core. Default: ${DEFAULT-VALUE}.")
     int threads;
 
     @Option(names = "--json", description = "Print JSON on stdout.")
@@ -137,20 +225,40 @@ final class BenchCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      if (images < 1 || standInImages < 1 || batchSize < 1 || partitions < 1 || runs < 1 || threads < 0) {
-        throw new CliException("--images, --stand-in-images, --batch-size, --partitions and --runs must be at least 1, --threads at least 0", 2);
+      if (images < 1
+          || standInImages < 1
+          || batchSize < 1
+          || partitions < 1
+          || runs < 1
+          || threads < 0) {
+        throw new CliException(
+            "--images, --stand-in-images, --batch-size, --partitions and --runs must be at least 1, --threads at least 0",
+            2);
       }
       io.inceptionstream.inference.EngineSetup.apply(threads);
       Path tmp = Files.createTempDirectory("inception-bench");
       try {
-        ModelDirectory dir = model != null ? ModelLocator.open(model)
-            : ModelInitializer.create(tmp.resolve("model"), 10, 1, ModelInitializer.defaultLabels(10), "googlenet-random", "0.0.0", "MXNet");
+        ModelDirectory dir =
+            model != null
+                ? ModelLocator.open(model)
+                : ModelInitializer.create(
+                    tmp.resolve("model"),
+                    10,
+                    1,
+                    ModelInitializer.defaultLabels(10),
+                    "googlenet-random",
+                    "0.0.0",
+                    "MXNet");
         PrintWriter err = spec.commandLine().getErr();
-        var bench = new io.inceptionstream.bench.PipelineBenchmark(
-            new io.inceptionstream.bench.PipelineBenchmark.Settings(images, standInImages, batchSize, partitions, runs, threads), dir, line -> {
-              err.println(line);
-              err.flush();
-            });
+        var bench =
+            new io.inceptionstream.bench.PipelineBenchmark(
+                new io.inceptionstream.bench.PipelineBenchmark.Settings(
+                    images, standInImages, batchSize, partitions, runs, threads),
+                dir,
+                line -> {
+                  err.println(line);
+                  err.flush();
+                });
         Map<String, Object> doc = bench.run(tmp);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
@@ -172,22 +280,35 @@ final class BenchCommand implements Runnable {
     }
   }
 
-  @Command(name = "jmh", mixinStandardHelpOptions = true, description = "JMH microbenchmarks of the per-record work around the model (decode, normalise, encode outputs).")
+  @Command(
+      name = "jmh",
+      mixinStandardHelpOptions = true,
+      description =
+          "JMH microbenchmarks of the per-record work around the model (decode, normalise, encode outputs).")
   static final class JmhBench implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--include", defaultValue = "HotPathBenchmarks", description = "Regular expression of benchmarks to run. Default: ${DEFAULT-VALUE}.")
+    @Option(
+        names = "--include",
+        defaultValue = "HotPathBenchmarks",
+        description = "Regular expression of benchmarks to run. Default: ${DEFAULT-VALUE}.")
     String include;
 
-    @Option(names = "--json", description = "Print the results as JSON on stdout (JMH's progress goes to stderr).")
+    @Option(
+        names = "--json",
+        description = "Print the results as JSON on stdout (JMH's progress goes to stderr).")
     boolean json;
 
     @Override
     public Integer call() throws Exception {
-      org.openjdk.jmh.runner.options.Options options = new org.openjdk.jmh.runner.options.OptionsBuilder().include(include).build();
+      org.openjdk.jmh.runner.options.Options options =
+          new org.openjdk.jmh.runner.options.OptionsBuilder().include(include).build();
       java.io.PrintStream progress = json ? System.err : System.out;
-      var format = org.openjdk.jmh.runner.format.OutputFormatFactory.createFormatInstance(progress, org.openjdk.jmh.runner.options.VerboseMode.NORMAL);
-      java.util.Collection<org.openjdk.jmh.results.RunResult> results = new org.openjdk.jmh.runner.Runner(options, format).run();
+      var format =
+          org.openjdk.jmh.runner.format.OutputFormatFactory.createFormatInstance(
+              progress, org.openjdk.jmh.runner.options.VerboseMode.NORMAL);
+      java.util.Collection<org.openjdk.jmh.results.RunResult> results =
+          new org.openjdk.jmh.runner.Runner(options, format).run();
       if (json) {
         java.util.List<Map<String, Object>> rows = new java.util.ArrayList<>();
         for (org.openjdk.jmh.results.RunResult r : results) {

@@ -22,10 +22,17 @@ final class BrokerCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--port", defaultValue = "9092", description = "Client port on 127.0.0.1; 0 picks a free port (or reuses the one saved in --data-dir). Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--port",
+      defaultValue = "9092",
+      description =
+          "Client port on 127.0.0.1; 0 picks a free port (or reuses the one saved in --data-dir). Default: ${DEFAULT-VALUE}.")
   int port;
 
-  @Option(names = "--data-dir", description = "Data directory; a restart on the same directory keeps topics, records and ports. Default: a temporary directory deleted on exit.")
+  @Option(
+      names = "--data-dir",
+      description =
+          "Data directory; a restart on the same directory keeps topics, records and ports. Default: a temporary directory deleted on exit.")
   Path dataDir;
 
   @Override

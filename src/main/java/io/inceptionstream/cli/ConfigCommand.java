@@ -1,7 +1,6 @@
 package io.inceptionstream.cli;
 
 import io.inceptionstream.config.ConfigDocs;
-import io.inceptionstream.config.WorkerConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.NoSuchFileException;
@@ -26,20 +25,23 @@ final class ConfigCommand implements Runnable {
 
   @Override
   public void run() {
-    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: reference or show");
+    throw new picocli.CommandLine.ParameterException(
+        spec.commandLine(), "Missing subcommand: reference or show");
   }
 
   @Command(
       name = "reference",
       mixinStandardHelpOptions = true,
-      description = "Print the configuration reference (Markdown tables) generated from the key declarations.")
+      description =
+          "Print the configuration reference (Markdown tables) generated from the key declarations.")
   static final class Reference implements Callable<Integer> {
     @Spec CommandSpec spec;
 
     @Option(
         names = "--update",
         paramLabel = "FILE",
-        description = "Instead of printing, replace the reference between the config-reference markers of this Markdown file (docs/configuration.md).")
+        description =
+            "Instead of printing, replace the reference between the config-reference markers of this Markdown file (docs/configuration.md).")
     Path update;
 
     @Override
@@ -65,7 +67,8 @@ final class ConfigCommand implements Runnable {
   @Command(
       name = "show",
       mixinStandardHelpOptions = true,
-      description = "Load the configuration (defaults, --config file, INCEPTION_STREAM_* environment, --set) and print every effective value, credentials hidden.")
+      description =
+          "Load the configuration (defaults, --config file, INCEPTION_STREAM_* environment, --set) and print every effective value, credentials hidden.")
   static final class Show implements Callable<Integer> {
     @Spec CommandSpec spec;
 

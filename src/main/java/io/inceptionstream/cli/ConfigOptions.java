@@ -13,10 +13,17 @@ import picocli.CommandLine.Option;
  */
 final class ConfigOptions {
 
-  @Option(names = "--config", paramLabel = "FILE", description = "Worker configuration, a Java properties file (see docs/configuration.md).")
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description = "Worker configuration, a Java properties file (see docs/configuration.md).")
   Path file;
 
-  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Set a configuration key; repeatable. Wins over the file and INCEPTION_STREAM_* environment variables.")
+  @Option(
+      names = "--set",
+      paramLabel = "KEY=VALUE",
+      description =
+          "Set a configuration key; repeatable. Wins over the file and INCEPTION_STREAM_* environment variables.")
   Map<String, String> set = new LinkedHashMap<>();
 
   /** Loads the configuration from the file, the environment and {@code --set}. */

@@ -5,13 +5,17 @@ import java.io.IOException;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
-/** Where labelled images come from: exactly one of an image folder, CIFAR-10 binaries, or shapes. */
+/**
+ * Where labelled images come from: exactly one of an image folder, CIFAR-10 binaries, or shapes.
+ */
 final class DataOptions {
 
   @Option(names = "--data", description = "Image folder with one subfolder per class.")
   Path folder;
 
-  @Option(names = "--cifar10", description = "Directory with CIFAR-10's binary files (data_batch_1..5.bin, test_batch.bin).")
+  @Option(
+      names = "--cifar10",
+      description = "Directory with CIFAR-10's binary files (data_batch_1..5.bin, test_batch.bin).")
   Path cifar10;
 
   @Option(names = "--shapes", description = "Generate N procedural shapes (see 'dataset shapes').")
@@ -39,7 +43,8 @@ final class DataOptions {
         return LabeledImages.cifar10(cifar10, trainSplit);
       }
       if (shapes < 1) {
-        throw new CliException("Invalid value " + shapes + " for option --shapes: must be at least 1", 2);
+        throw new CliException(
+            "Invalid value " + shapes + " for option --shapes: must be at least 1", 2);
       }
       return LabeledImages.shapes(shapes, seed);
     } catch (IOException e) {

@@ -14,28 +14,42 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code dataset shapes}: writes the procedural shapes set as PNG files, one folder per class. */
-@Command(name = "dataset", mixinStandardHelpOptions = true, description = "Generate data sets.", subcommands = {DatasetCommand.Shapes.class})
+@Command(
+    name = "dataset",
+    mixinStandardHelpOptions = true,
+    description = "Generate data sets.",
+    subcommands = {DatasetCommand.Shapes.class})
 final class DatasetCommand implements Runnable {
 
   @Spec CommandSpec spec;
 
   @Override
   public void run() {
-    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: shapes");
+    throw new picocli.CommandLine.ParameterException(
+        spec.commandLine(), "Missing subcommand: shapes");
   }
 
-  @Command(name = "shapes", mixinStandardHelpOptions = true,
-      description = "Write a 10-class set of 32x32 PNG shapes (circle, square, triangle, cross, star, ring, horizontal-bar, vertical-bar, diamond, heart) as DIR/<class>/<index>.png; deterministic for a seed.")
+  @Command(
+      name = "shapes",
+      mixinStandardHelpOptions = true,
+      description =
+          "Write a 10-class set of 32x32 PNG shapes (circle, square, triangle, cross, star, ring, horizontal-bar, vertical-bar, diamond, heart) as DIR/<class>/<index>.png; deterministic for a seed.")
   static final class Shapes implements Callable<Integer> {
     @Spec CommandSpec spec;
 
     @Option(names = "--out", required = true, description = "Output directory.")
     Path out;
 
-    @Option(names = "--per-class", defaultValue = "100", description = "Images per class. Default: ${DEFAULT-VALUE}.")
+    @Option(
+        names = "--per-class",
+        defaultValue = "100",
+        description = "Images per class. Default: ${DEFAULT-VALUE}.")
     int perClass;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Seed; different seeds give different images. Default: ${DEFAULT-VALUE}.")
+    @Option(
+        names = "--seed",
+        defaultValue = "1",
+        description = "Seed; different seeds give different images. Default: ${DEFAULT-VALUE}.")
     long seed;
 
     @Option(names = "--json", description = "Print a JSON summary on stdout.")
@@ -44,7 +58,8 @@ final class DatasetCommand implements Runnable {
     @Override
     public Integer call() throws IOException {
       if (perClass < 1) {
-        throw new CliException("Invalid value " + perClass + " for option --per-class: must be at least 1", 2);
+        throw new CliException(
+            "Invalid value " + perClass + " for option --per-class: must be at least 1", 2);
       }
       int classes = ShapeGenerator.CLASSES.size();
       for (String c : ShapeGenerator.CLASSES) {

@@ -32,10 +32,15 @@ import picocli.CommandLine.Spec;
  * {@code demo}: everything in one process — an embedded broker, the topics, a worker with the
  * shipped model, held-out shapes published and their predictions read back and scored.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Run the whole system on this machine: an embedded Kafka broker, a worker with the shipped model,",
-        "N held-out shapes published and their predictions checked against the true shapes.",
-        "Ends with images, predictions, accuracy, dead letters, throughput and end-to-end latency."})
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Run the whole system on this machine: an embedded Kafka broker, a worker with the shipped model,",
+      "N held-out shapes published and their predictions checked against the true shapes.",
+      "Ends with images, predictions, accuracy, dead letters, throughput and end-to-end latency."
+    })
 final class DemoCommand implements Callable<Integer> {
 
   /** Shapes seed never used in training (training used 1, model selection 1001). */
@@ -43,34 +48,56 @@ final class DemoCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--images", defaultValue = "1000", description = "Shapes to publish. Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--images",
+      defaultValue = "1000",
+      description = "Shapes to publish. Default: ${DEFAULT-VALUE}.")
   int images;
 
-  @Option(names = "--seed", defaultValue = "" + DEMO_SEED, description = "Seed of the published shapes. Default: ${DEFAULT-VALUE} (never used in training).")
+  @Option(
+      names = "--seed",
+      defaultValue = "" + DEMO_SEED,
+      description =
+          "Seed of the published shapes. Default: ${DEFAULT-VALUE} (never used in training).")
   long seed;
 
   @Option(names = "--model", description = "Model directory. Default: the shipped model.")
   Path model;
 
-  @Option(names = "--partitions", defaultValue = "4", description = "Partitions of each topic. Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--partitions",
+      defaultValue = "4",
+      description = "Partitions of each topic. Default: ${DEFAULT-VALUE}.")
   int partitions;
 
-  @Option(names = "--timeout", defaultValue = "10m", converter = DurationConverter.class, description = "Give up when predictions stop arriving for this long. Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--timeout",
+      defaultValue = "10m",
+      converter = DurationConverter.class,
+      description =
+          "Give up when predictions stop arriving for this long. Default: ${DEFAULT-VALUE}.")
   Duration timeout;
 
-  @Option(names = "--keep-running", description = "Leave broker and worker up after the run (until Ctrl-C) and print how to reach them.")
+  @Option(
+      names = "--keep-running",
+      description =
+          "Leave broker and worker up after the run (until Ctrl-C) and print how to reach them.")
   boolean keepRunning;
 
-  @Option(names = "--json", description = "Print only the summary, as JSON, on stdout (progress and logs go to stderr).")
+  @Option(
+      names = "--json",
+      description = "Print only the summary, as JSON, on stdout (progress and logs go to stderr).")
   boolean json;
 
   @Override
   public Integer call() throws Exception {
     if (images < 1) {
-      throw new CliException("Invalid value " + images + " for option --images: must be at least 1", 2);
+      throw new CliException(
+          "Invalid value " + images + " for option --images: must be at least 1", 2);
     }
     if (partitions < 1) {
-      throw new CliException("Invalid value " + partitions + " for option --partitions: must be at least 1", 2);
+      throw new CliException(
+          "Invalid value " + partitions + " for option --partitions: must be at least 1", 2);
     }
     ModelDirectory dir = ModelLocator.openOrDefault(model);
     PrintWriter err = spec.commandLine().getErr();
@@ -85,7 +112,9 @@ final class DemoCommand implements Callable<Integer> {
       String bootstrap = res.broker.bootstrapServers();
       List<String> topics = List.of("images", "predictions", "embeddings", "images.dlq");
       Topics.create(bootstrap, topics, partitions, (short) 1, Duration.ofSeconds(30));
-      err.printf("Broker at %s; starting a worker with model %s %s...%n", bootstrap, dir.metadata().name(), dir.metadata().version());
+      err.printf(
+          "Broker at %s; starting a worker with model %s %s...%n",
+          bootstrap, dir.metadata().name(), dir.metadata().version());
       Map<String, String> flags = new LinkedHashMap<>();
       flags.put("bootstrap-servers", bootstrap);
       flags.put("model", dir.path().toString());
@@ -98,22 +127,32 @@ final class DemoCommand implements Callable<Integer> {
       WorkerConfig config = WorkerConfig.load(null, Map.of(), flags);
       res.worker = new Worker(config, dir);
       res.worker.start();
-      err.printf("Worker ready in %.1f s (metrics on http://127.0.0.1:%d/metrics); publishing %d held-out shapes (seed %d)...%n",
+      err.printf(
+          "Worker ready in %.1f s (metrics on http://127.0.0.1:%d/metrics); publishing %d held-out shapes (seed %d)...%n",
           (System.nanoTime() - t0) / 1e9, res.worker.metricsPort(), images, seed);
       Summary s = run(bootstrap, res.worker, err);
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
         Json.print(out, s.toMap());
       } else {
-        out.printf("%nimages %d, predictions %d, accuracy %.4f, dead letters %d%n", s.images, s.predictions, s.accuracy, s.deadLetters);
-        out.printf("throughput %.1f images/s; end-to-end latency p50 %d ms, p95 %d ms, p99 %d ms%n", s.imagesPerSecond, s.p50, s.p95, s.p99);
+        out.printf(
+            "%nimages %d, predictions %d, accuracy %.4f, dead letters %d%n",
+            s.images, s.predictions, s.accuracy, s.deadLetters);
+        out.printf(
+            "throughput %.1f images/s; end-to-end latency p50 %d ms, p95 %d ms, p99 %d ms%n",
+            s.imagesPerSecond, s.p50, s.p95, s.p99);
         out.flush();
       }
       if (keepRunning) {
-        err.printf("%nStill running. Broker: %s   Metrics: http://127.0.0.1:%d/metrics   Health: http://127.0.0.1:%d/health/ready%n",
+        err.printf(
+            "%nStill running. Broker: %s   Metrics: http://127.0.0.1:%d/metrics   Health: http://127.0.0.1:%d/health/ready%n",
             bootstrap, res.worker.metricsPort(), res.worker.metricsPort());
-        err.printf("Try:  bin/inception-stream publish --bootstrap-servers %s --shapes 20 --seed 7%n", bootstrap);
-        err.printf("      bin/inception-stream subscribe --bootstrap-servers %s --from-beginning%n", bootstrap);
+        err.printf(
+            "Try:  bin/inception-stream publish --bootstrap-servers %s --shapes 20 --seed 7%n",
+            bootstrap);
+        err.printf(
+            "      bin/inception-stream subscribe --bootstrap-servers %s --from-beginning%n",
+            bootstrap);
         err.println("Press Ctrl-C to stop and clean up.");
         err.flush();
         new CountDownLatch(1).await();
@@ -134,7 +173,8 @@ final class DemoCommand implements Callable<Integer> {
     int correct = 0;
     long start;
     long end;
-    try (PredictionSubscriber sub = PredictionSubscriber.builder().bootstrapServers(bootstrap).fromBeginning(true).build();
+    try (PredictionSubscriber sub =
+            PredictionSubscriber.builder().bootstrapServers(bootstrap).fromBeginning(true).build();
         ImagePublisher pub = ImagePublisher.builder().bootstrapServers(bootstrap).build()) {
       start = System.nanoTime();
       List<CompletableFuture<?>> sends = new ArrayList<>();
@@ -163,7 +203,10 @@ final class DemoCommand implements Callable<Integer> {
         }
         if (!batch.isEmpty()) {
           lastArrival = System.nanoTime();
-          bar.update(seen.size(), String.format("accuracy %.3f", seen.isEmpty() ? 0.0 : (double) correct / seen.size()));
+          bar.update(
+              seen.size(),
+              String.format(
+                  "accuracy %.3f", seen.isEmpty() ? 0.0 : (double) correct / seen.size()));
         }
       }
       bar.done();

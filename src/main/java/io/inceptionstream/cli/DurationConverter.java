@@ -7,7 +7,10 @@ import java.util.regex.Pattern;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
-/** Parses durations written as a number and a unit ({@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h}) or in ISO-8601 ({@code PT30S}). Stateless. */
+/**
+ * Parses durations written as a number and a unit ({@code 500ms}, {@code 30s}, {@code 2m}, {@code
+ * 1h}) or in ISO-8601 ({@code PT30S}). Stateless.
+ */
 final class DurationConverter implements ITypeConverter<Duration> {
 
   private static final Pattern SIMPLE = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
@@ -32,7 +35,10 @@ final class DurationConverter implements ITypeConverter<Duration> {
       }
       return Duration.parse(v);
     } catch (NumberFormatException | ArithmeticException | DateTimeParseException e) {
-      throw new TypeConversionException("'" + value + "' is not a duration: write a number with a unit ms, s, m or h, such as 500ms, 30s or 2m");
+      throw new TypeConversionException(
+          "'"
+              + value
+              + "' is not a duration: write a number with a unit ms, s, m or h, such as 500ms, 30s or 2m");
     }
   }
 }

@@ -11,23 +11,40 @@ import picocli.CommandLine.Option;
 /** Options shared by every command that runs the network. */
 final class EngineOptions {
 
-  @Option(names = "--engine", defaultValue = "mxnet", description = "Deep learning engine: mxnet or pytorch (pytorch needs the -Ppytorch build). Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--engine",
+      defaultValue = "mxnet",
+      description =
+          "Deep learning engine: mxnet or pytorch (pytorch needs the -Ppytorch build). Default: ${DEFAULT-VALUE}.")
   String engine;
 
-  @Option(names = "--device", defaultValue = "auto", description = "auto (every GPU, else the CPU), cpu, or gpuN. Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--device",
+      defaultValue = "auto",
+      description = "auto (every GPU, else the CPU), cpu, or gpuN. Default: ${DEFAULT-VALUE}.")
   String device;
 
-  @Option(names = "--threads", defaultValue = "0", description = "Native compute threads (OMP_NUM_THREADS); 0 = one per core. An exported OMP_NUM_THREADS wins. Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--threads",
+      defaultValue = "0",
+      description =
+          "Native compute threads (OMP_NUM_THREADS); 0 = one per core. An exported OMP_NUM_THREADS wins. Default: ${DEFAULT-VALUE}.")
   int threads;
 
-  @Option(names = "--compiled", negatable = true, defaultValue = "true", fallbackValue = "true",
-      description = "On MXNet, run the compiled graph (same outputs, about 2.5x faster on CPU); --no-compiled runs the block op by op. Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--compiled",
+      negatable = true,
+      defaultValue = "true",
+      fallbackValue = "true",
+      description =
+          "On MXNet, run the compiled graph (same outputs, about 2.5x faster on CPU); --no-compiled runs the block op by op. Default: ${DEFAULT-VALUE}.")
   boolean compiled;
 
   /** Applies native settings and validates; call before anything loads an engine. */
   String prepare() {
     if (threads < 0) {
-      throw new CliException("Invalid value " + threads + " for option --threads: must be 0 or more", 2);
+      throw new CliException(
+          "Invalid value " + threads + " for option --threads: must be 0 or more", 2);
     }
     String canonical;
     try {

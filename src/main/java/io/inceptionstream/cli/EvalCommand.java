@@ -18,7 +18,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code eval}: accuracy and confusion matrix of a model on labelled data. */
-@Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false, description = "Accuracy and confusion matrix of a model on labelled images.")
+@Command(
+    name = "eval",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = "Accuracy and confusion matrix of a model on labelled images.")
 final class EvalCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
@@ -29,10 +33,16 @@ final class EvalCommand implements Callable<Integer> {
   @ArgGroup(exclusive = true, multiplicity = "1", heading = "Data (exactly one):%n")
   DataOptions data;
 
-  @Option(names = "--seed", defaultValue = "999", description = "With --shapes: the set's seed. Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--seed",
+      defaultValue = "999",
+      description = "With --shapes: the set's seed. Default: ${DEFAULT-VALUE}.")
   long seed;
 
-  @Option(names = "--batch-size", defaultValue = "64", description = "Images per forward pass. Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--batch-size",
+      defaultValue = "64",
+      description = "Images per forward pass. Default: ${DEFAULT-VALUE}.")
   int batchSize;
 
   @Option(names = "--json", description = "Print JSON on stdout.")
@@ -43,7 +53,8 @@ final class EvalCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InvalidModelException {
     if (batchSize < 1) {
-      throw new CliException("Invalid value " + batchSize + " for option --batch-size: must be at least 1", 2);
+      throw new CliException(
+          "Invalid value " + batchSize + " for option --batch-size: must be at least 1", 2);
     }
     ModelDirectory dir = ModelLocator.openOrDefault(model);
     String engine = engineOptions.prepare();
@@ -51,14 +62,28 @@ final class EvalCommand implements Callable<Integer> {
     LabeledImages images = data.load(false, seed);
     Evaluation.Result r;
     try {
-      r = Evaluation.evaluate(dir, images, engineOptions.runnerOptions(engine, List.of(), false), device, batchSize);
+      r =
+          Evaluation.evaluate(
+              dir,
+              images,
+              engineOptions.runnerOptions(engine, List.of(), false),
+              device,
+              batchSize);
     } catch (IllegalArgumentException e) {
       throw new CliException(e.getMessage(), 1);
     }
     PrintWriter o = spec.commandLine().getOut();
     if (json) {
       Map<String, Object> doc = new LinkedHashMap<>();
-      doc.put("model", Map.of("name", dir.metadata().name(), "version", dir.metadata().version(), "path", dir.path().toString()));
+      doc.put(
+          "model",
+          Map.of(
+              "name",
+              dir.metadata().name(),
+              "version",
+              dir.metadata().version(),
+              "path",
+              dir.path().toString()));
       doc.put("data", images.description());
       doc.put("accuracy", r.accuracy());
       doc.put("images", r.images());
@@ -67,7 +92,9 @@ final class EvalCommand implements Callable<Integer> {
       doc.put("confusion", r.confusion());
       Json.print(o, doc);
     } else {
-      o.printf("Model %s %s on %s%n", dir.metadata().name(), dir.metadata().version(), images.description());
+      o.printf(
+          "Model %s %s on %s%n",
+          dir.metadata().name(), dir.metadata().version(), images.description());
       printHuman(o, r);
     }
     return 0;

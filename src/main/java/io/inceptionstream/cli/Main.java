@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
     name = "inception-stream",
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
-    description = "Kafka-native GoogLeNet inference: classify Avro images from a topic, publish predictions and embeddings.",
+    description =
+        "Kafka-native GoogLeNet inference: classify Avro images from a topic, publish predictions and embeddings.",
     subcommands = {
       ModelCommand.class,
       BenchCommand.class,
@@ -31,7 +32,8 @@ public final class Main implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: choose one of " + spec.subcommands().keySet());
+    throw new CommandLine.ParameterException(
+        spec.commandLine(), "Missing command: choose one of " + spec.subcommands().keySet());
   }
 
   /** Runs a command line and returns its exit code, without calling {@code System.exit}. */

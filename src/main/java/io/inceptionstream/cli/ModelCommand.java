@@ -42,26 +42,46 @@ final class ModelCommand implements Runnable {
 
   @Override
   public void run() {
-    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: init, info or predict");
+    throw new picocli.CommandLine.ParameterException(
+        spec.commandLine(), "Missing subcommand: init, info or predict");
   }
 
-  @Command(name = "init", mixinStandardHelpOptions = true, description = "Write a seeded, randomly initialised model directory.")
+  @Command(
+      name = "init",
+      mixinStandardHelpOptions = true,
+      description = "Write a seeded, randomly initialised model directory.")
   static final class Init implements java.util.concurrent.Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--out", required = true, description = "Directory to create (existing files are replaced).")
+    @Option(
+        names = "--out",
+        required = true,
+        description = "Directory to create (existing files are replaced).")
     Path out;
 
-    @Option(names = "--classes", defaultValue = "10", description = "Number of classes. Default: ${DEFAULT-VALUE}.")
+    @Option(
+        names = "--classes",
+        defaultValue = "10",
+        description = "Number of classes. Default: ${DEFAULT-VALUE}.")
     int classes;
 
-    @Option(names = "--seed", defaultValue = "42", description = "Random seed; the same seed gives the same parameters. Default: ${DEFAULT-VALUE}.")
+    @Option(
+        names = "--seed",
+        defaultValue = "42",
+        description =
+            "Random seed; the same seed gives the same parameters. Default: ${DEFAULT-VALUE}.")
     long seed;
 
-    @Option(names = "--name", defaultValue = "googlenet-random", description = "Model name. Default: ${DEFAULT-VALUE}.")
+    @Option(
+        names = "--name",
+        defaultValue = "googlenet-random",
+        description = "Model name. Default: ${DEFAULT-VALUE}.")
     String name;
 
-    @Option(names = "--model-version", defaultValue = "0.0.0", description = "Model version. Default: ${DEFAULT-VALUE}.")
+    @Option(
+        names = "--model-version",
+        defaultValue = "0.0.0",
+        description = "Model version. Default: ${DEFAULT-VALUE}.")
     String version;
 
     @Option(names = "--json", description = "Print the result as JSON on stdout.")
@@ -70,25 +90,53 @@ final class ModelCommand implements Runnable {
     @Override
     public Integer call() throws IOException {
       if (classes < 2) {
-        throw new CliException("Invalid value " + classes + " for option --classes: must be at least 2", 2);
+        throw new CliException(
+            "Invalid value " + classes + " for option --classes: must be at least 2", 2);
       }
       EngineSetup.apply(0);
-      ModelDirectory dir = ModelInitializer.create(out, classes, seed, ModelInitializer.defaultLabels(classes), name, version, Engines.MXNET);
+      ModelDirectory dir =
+          ModelInitializer.create(
+              out,
+              classes,
+              seed,
+              ModelInitializer.defaultLabels(classes),
+              name,
+              version,
+              Engines.MXNET);
       PrintWriter o = spec.commandLine().getOut();
       if (json) {
-        Json.print(o, Map.of("model", out.toString(), "classes", classes, "seed", seed, "trainableParameters", dir.metadata().trainableParameters(), "parametersSha256", dir.metadata().parametersSha256()));
+        Json.print(
+            o,
+            Map.of(
+                "model",
+                out.toString(),
+                "classes",
+                classes,
+                "seed",
+                seed,
+                "trainableParameters",
+                dir.metadata().trainableParameters(),
+                "parametersSha256",
+                dir.metadata().parametersSha256()));
       } else {
-        o.printf("Wrote %s: %d classes, seed %d, %,d trainable parameters%n", out, classes, seed, dir.metadata().trainableParameters());
+        o.printf(
+            "Wrote %s: %d classes, seed %d, %,d trainable parameters%n",
+            out, classes, seed, dir.metadata().trainableParameters());
       }
       return 0;
     }
   }
 
-  @Command(name = "info", mixinStandardHelpOptions = true, description = "Layer table, totals and the seed's 1x1-reduction comparison.")
+  @Command(
+      name = "info",
+      mixinStandardHelpOptions = true,
+      description = "Layer table, totals and the seed's 1x1-reduction comparison.")
   static final class Info implements java.util.concurrent.Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--model", description = "Model directory; without it, a 10-class network is described.")
+    @Option(
+        names = "--model",
+        description = "Model directory; without it, a 10-class network is described.")
     Path model;
 
     @Option(names = "--json", description = "Print JSON on stdout.")
@@ -106,7 +154,13 @@ final class ModelCommand implements Runnable {
       for (Complexity.Layer l : layers) {
         Long actual = summary.perLayer().get(l.name());
         if (actual != null && actual != l.parameters()) {
-          throw new IllegalStateException("Layer " + l.name() + " has " + actual + " parameters, the table says " + l.parameters());
+          throw new IllegalStateException(
+              "Layer "
+                  + l.name()
+                  + " has "
+                  + actual
+                  + " parameters, the table says "
+                  + l.parameters());
         }
       }
       long macs = Complexity.macs(classes);
@@ -129,19 +183,39 @@ final class ModelCommand implements Runnable {
         return 0;
       }
       if (dir != null) {
-        o.printf("Model %s %s (%s), %d classes: %s%n", dir.metadata().name(), dir.metadata().version(), dir.path(), classes, String.join(", ", dir.labels()));
+        o.printf(
+            "Model %s %s (%s), %d classes: %s%n",
+            dir.metadata().name(),
+            dir.metadata().version(),
+            dir.path(),
+            classes,
+            String.join(", ", dir.labels()));
       }
       o.printf("%-8s %-14s %12s %16s%n", "layer", "output", "parameters", "MACs");
       for (Complexity.Layer l : layers) {
-        o.printf("%-8s %-14s %,12d %,16d%n", l.name(), shape(l.outputShape()), l.parameters(), l.macs());
+        o.printf(
+            "%-8s %-14s %,12d %,16d%n", l.name(), shape(l.outputShape()), l.parameters(), l.macs());
       }
       o.printf("%-8s %-14s %,12d %,16d%n", "total", "", trainable, macs);
-      o.printf("Trainable parameters: %,d (BatchNorm running statistics: %,d more)%n", trainable, frozen);
+      o.printf(
+          "Trainable parameters: %,d (BatchNorm running statistics: %,d more)%n",
+          trainable, frozen);
       o.printf("MACs per 32x32 image: %,d (%.2f G)%n%n", macs, macs / 1e9);
-      o.println("Inception modules with and without the 1x1 reductions (naive: 3x3 and \"5x5\" on the full input, pool branch unprojected):");
-      o.printf("%-6s %14s %14s %8s %16s %16s %10s%n", "module", "params", "naive params", "ratio", "MACs", "naive MACs", "naive out");
+      o.println(
+          "Inception modules with and without the 1x1 reductions (naive: 3x3 and \"5x5\" on the full input, pool branch unprojected):");
+      o.printf(
+          "%-6s %14s %14s %8s %16s %16s %10s%n",
+          "module", "params", "naive params", "ratio", "MACs", "naive MACs", "naive out");
       for (Complexity.ModuleComparison c : Complexity.comparison()) {
-        o.printf("%-6s %,14d %,14d %7.1fx %,16d %,16d %10d%n", c.module(), c.reducedParameters(), c.naiveParameters(), (double) c.naiveParameters() / c.reducedParameters(), c.reducedMacs(), c.naiveMacs(), c.naiveOutChannels());
+        o.printf(
+            "%-6s %,14d %,14d %7.1fx %,16d %,16d %10d%n",
+            c.module(),
+            c.reducedParameters(),
+            c.naiveParameters(),
+            (double) c.naiveParameters() / c.reducedParameters(),
+            c.reducedMacs(),
+            c.naiveMacs(),
+            c.naiveOutChannels());
       }
       return 0;
     }
@@ -151,20 +225,31 @@ final class ModelCommand implements Runnable {
     }
   }
 
-  @Command(name = "predict", mixinStandardHelpOptions = true, description = "Classify image files (JPEG, PNG, BMP, GIF; any size and colour model).")
+  @Command(
+      name = "predict",
+      mixinStandardHelpOptions = true,
+      description = "Classify image files (JPEG, PNG, BMP, GIF; any size and colour model).")
   static final class Predict implements java.util.concurrent.Callable<Integer> {
     @Spec CommandSpec spec;
 
     @Option(names = "--model", description = "Model directory. Default: the shipped model.")
     Path model;
 
-    @Option(names = "--top-k", defaultValue = "3", description = "Classes to list per image. Default: ${DEFAULT-VALUE}.")
+    @Option(
+        names = "--top-k",
+        defaultValue = "3",
+        description = "Classes to list per image. Default: ${DEFAULT-VALUE}.")
     int topK;
 
-    @Option(names = "--batch-size", defaultValue = "32", description = "Images per forward pass. Default: ${DEFAULT-VALUE}.")
+    @Option(
+        names = "--batch-size",
+        defaultValue = "32",
+        description = "Images per forward pass. Default: ${DEFAULT-VALUE}.")
     int batchSize;
 
-    @Option(names = "--json", description = "Print one JSON document on stdout: predictions and errors.")
+    @Option(
+        names = "--json",
+        description = "Print one JSON document on stdout: predictions and errors.")
     boolean json;
 
     @Mixin EngineOptions engineOptions;
@@ -175,10 +260,12 @@ final class ModelCommand implements Runnable {
     @Override
     public Integer call() throws InvalidModelException {
       if (topK < 1) {
-        throw new CliException("Invalid value " + topK + " for option --top-k: must be at least 1", 2);
+        throw new CliException(
+            "Invalid value " + topK + " for option --top-k: must be at least 1", 2);
       }
       if (batchSize < 1) {
-        throw new CliException("Invalid value " + batchSize + " for option --batch-size: must be at least 1", 2);
+        throw new CliException(
+            "Invalid value " + batchSize + " for option --batch-size: must be at least 1", 2);
       }
       ModelDirectory dir = ModelLocator.openOrDefault(model);
       String engine = engineOptions.prepare();
@@ -189,7 +276,8 @@ final class ModelCommand implements Runnable {
       Preprocessor pre = new Preprocessor(dir.metadata().meanArray(), dir.metadata().stdArray());
       List<Map<String, Object>> predictions = new ArrayList<>();
       List<Map<String, Object>> errors = new ArrayList<>();
-      try (InferenceRunner runner = new InferenceRunner(dir, engineOptions.runnerOptions(engine, List.of(), false), device)) {
+      try (InferenceRunner runner =
+          new InferenceRunner(dir, engineOptions.runnerOptions(engine, List.of(), false), device)) {
         float[] batch = new float[batchSize * Preprocessor.FLOATS];
         List<Path> pending = new ArrayList<>();
         for (int i = 0; i <= files.size(); i++) {
@@ -226,7 +314,8 @@ final class ModelCommand implements Runnable {
       }
       if (json) {
         Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("model", Map.of("name", dir.metadata().name(), "version", dir.metadata().version()));
+        doc.put(
+            "model", Map.of("name", dir.metadata().name(), "version", dir.metadata().version()));
         doc.put("predictions", predictions);
         doc.put("errors", errors);
         Json.print(out, doc);
@@ -236,7 +325,8 @@ final class ModelCommand implements Runnable {
       return errors.isEmpty() ? 0 : 1;
     }
 
-    private Map<String, Object> prediction(Path file, InferenceResult r, int k, List<String> labels) {
+    private Map<String, Object> prediction(
+        Path file, InferenceResult r, int k, List<String> labels) {
       List<Map<String, Object>> top = new ArrayList<>();
       for (Scored s : r.topK(k, topK)) {
         Map<String, Object> e = new LinkedHashMap<>();
@@ -263,7 +353,8 @@ final class ModelCommand implements Runnable {
         if (i > 0) {
           sb.append(", ");
         }
-        sb.append(top.get(i).get("label")).append(String.format(" %.3f", (Float) top.get(i).get("probability")));
+        sb.append(top.get(i).get("label"))
+            .append(String.format(" %.3f", (Float) top.get(i).get("probability")));
       }
       return sb.toString();
     }
@@ -276,10 +367,13 @@ final class ModelCommand implements Runnable {
       return e;
     }
 
-    private static byte[] readFile(Path f, int maxBytes) throws IOException, ImageRejectedException {
+    private static byte[] readFile(Path f, int maxBytes)
+        throws IOException, ImageRejectedException {
       long size = Files.size(f);
       if (size > maxBytes) {
-        throw new ImageRejectedException(ImageRejectedException.Reason.IMAGE_TOO_LARGE, "Image has " + size + " bytes, over the limit of " + maxBytes);
+        throw new ImageRejectedException(
+            ImageRejectedException.Reason.IMAGE_TOO_LARGE,
+            "Image has " + size + " bytes, over the limit of " + maxBytes);
       }
       return Files.readAllBytes(f);
     }

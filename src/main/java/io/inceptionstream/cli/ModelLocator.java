@@ -34,6 +34,10 @@ final class ModelLocator {
     if (Files.isDirectory(SHIPPED)) {
       return open(SHIPPED);
     }
-    throw new CliException("No --model given and no shipped model at " + SHIPPED.toAbsolutePath() + " (set INCEPTION_STREAM_MODEL or pass --model DIR)", 2);
+    throw new CliException(
+        "No --model given and no shipped model at "
+            + SHIPPED.toAbsolutePath()
+            + " (set INCEPTION_STREAM_MODEL or pass --model DIR)",
+        2);
   }
 }

@@ -16,8 +16,8 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -29,9 +29,14 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code publish}: sends image files, folders or generated shapes to the input topic. */
-@Command(name = "publish", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Publish images (files and folders, recursively) or generated shapes to the input topic.",
-        "Files that cannot be read or are not JPEG/PNG/BMP/GIF are reported by name and skipped; the exit code is 1 if any was."})
+@Command(
+    name = "publish",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Publish images (files and folders, recursively) or generated shapes to the input topic.",
+      "Files that cannot be read or are not JPEG/PNG/BMP/GIF are reported by name and skipped; the exit code is 1 if any was."
+    })
 final class PublishCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
@@ -39,22 +44,43 @@ final class PublishCommand implements Callable<Integer> {
   @Option(names = "--bootstrap-servers", required = true, description = "Kafka bootstrap servers.")
   String bootstrapServers;
 
-  @Option(names = "--topic", defaultValue = "images", description = "Input topic. Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--topic",
+      defaultValue = "images",
+      description = "Input topic. Default: ${DEFAULT-VALUE}.")
   String topic;
 
-  @Option(names = "--id", defaultValue = "path", description = "Record ids: path (relative to the argument given) or hash (SHA-256 of the content). Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--id",
+      defaultValue = "path",
+      description =
+          "Record ids: path (relative to the argument given) or hash (SHA-256 of the content). Default: ${DEFAULT-VALUE}.")
   String idMode;
 
-  @Option(names = "--rate", defaultValue = "0", description = "Images per second at most; 0 = as fast as possible. Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--rate",
+      defaultValue = "0",
+      description =
+          "Images per second at most; 0 = as fast as possible. Default: ${DEFAULT-VALUE}.")
   double rate;
 
-  @Option(names = "--shapes", description = "Publish N generated shapes instead of files (true class in the 'label' attribute).")
+  @Option(
+      names = "--shapes",
+      description =
+          "Publish N generated shapes instead of files (true class in the 'label' attribute).")
   Integer shapes;
 
-  @Option(names = "--seed", defaultValue = "2026", description = "With --shapes: the set's seed. Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--seed",
+      defaultValue = "2026",
+      description = "With --shapes: the set's seed. Default: ${DEFAULT-VALUE}.")
   long seed;
 
-  @Option(names = "--timeout", defaultValue = "30s", converter = DurationConverter.class, description = "How long to wait for the broker. Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--timeout",
+      defaultValue = "30s",
+      converter = DurationConverter.class,
+      description = "How long to wait for the broker. Default: ${DEFAULT-VALUE}.")
   Duration timeout;
 
   @Option(names = "--json", description = "Print the summary as JSON on stdout.")
@@ -68,7 +94,8 @@ final class PublishCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (!idMode.equals("path") && !idMode.equals("hash")) {
-      throw new CliException("Invalid value " + idMode + " for option --id: must be path or hash", 2);
+      throw new CliException(
+          "Invalid value " + idMode + " for option --id: must be path or hash", 2);
     }
     if (rate < 0) {
       throw new CliException("Invalid value " + rate + " for option --rate: must be 0 or more", 2);
@@ -77,7 +104,8 @@ final class PublishCommand implements Callable<Integer> {
       throw new CliException("Give image paths or --shapes N (one of them)", 2);
     }
     if (shapes != null && shapes < 1) {
-      throw new CliException("Invalid value " + shapes + " for option --shapes: must be at least 1", 2);
+      throw new CliException(
+          "Invalid value " + shapes + " for option --shapes: must be at least 1", 2);
     }
     PrintWriter err = spec.commandLine().getErr();
     List<Path> files = new ArrayList<>();
@@ -113,12 +141,28 @@ final class PublishCommand implements Callable<Integer> {
     long sent = 0;
     long start = System.nanoTime();
     List<CompletableFuture<?>> pending = new ArrayList<>();
-    try (ImagePublisher publisher = ImagePublisher.builder().bootstrapServers(bootstrapServers).topic(topic).timeout(timeout).build()) {
+    try (ImagePublisher publisher =
+        ImagePublisher.builder()
+            .bootstrapServers(bootstrapServers)
+            .topic(topic)
+            .timeout(timeout)
+            .build()) {
       for (long i = 0; i < total; i++) {
         Source src;
         if (shapes != null) {
           ShapeGenerator.Sample s = ShapeGenerator.sample(seed, i);
-          src = new Source("shape-" + seed + "-" + i, null, Map.of("label", s.className(), "seed", Long.toString(seed), "index", Long.toString(i)), s.png());
+          src =
+              new Source(
+                  "shape-" + seed + "-" + i,
+                  null,
+                  Map.of(
+                      "label",
+                      s.className(),
+                      "seed",
+                      Long.toString(seed),
+                      "index",
+                      Long.toString(i)),
+                  s.png());
         } else {
           Path f = files.get((int) i);
           byte[] content;
@@ -134,21 +178,31 @@ final class PublishCommand implements Callable<Integer> {
             skipped++;
             continue;
           }
-          String id = idMode.equals("hash") ? sha256(content) : roots.get((int) i).relativize(f.toAbsolutePath().normalize()).toString();
-          if (idMode.equals("path") && Files.isRegularFile(paths.get(0)) && paths.size() >= 1 && roots.get((int) i).equals(f.toAbsolutePath().getParent())) {
+          String id =
+              idMode.equals("hash")
+                  ? sha256(content)
+                  : roots.get((int) i).relativize(f.toAbsolutePath().normalize()).toString();
+          if (idMode.equals("path")
+              && Files.isRegularFile(paths.get(0))
+              && paths.size() >= 1
+              && roots.get((int) i).equals(f.toAbsolutePath().getParent())) {
             id = f.getFileName().toString();
           }
           src = new Source(id, f, Map.of("file", f.toString()), content);
         }
         pace(start, sent);
         long size = src.bytes().length;
-        CompletableFuture<?> f = publisher.publish(src.id(), src.bytes(), src.attributes()).whenComplete((md, ex) -> {
-          if (ex != null) {
-            failed.incrementAndGet();
-          } else {
-            bytes.addAndGet(size);
-          }
-        });
+        CompletableFuture<?> f =
+            publisher
+                .publish(src.id(), src.bytes(), src.attributes())
+                .whenComplete(
+                    (md, ex) -> {
+                      if (ex != null) {
+                        failed.incrementAndGet();
+                      } else {
+                        bytes.addAndGet(size);
+                      }
+                    });
         pending.add(f);
         sent++;
         progress.update(sent, "");
@@ -173,7 +227,9 @@ final class PublishCommand implements Callable<Integer> {
       doc.put("topic", topic);
       Json.print(out, doc);
     } else {
-      out.printf("sent %d, failed %d, skipped %d, %.2f MB, %.1f images/s to %s%n", ok, failed.get(), skipped, bytes.get() / 1e6, secs > 0 ? ok / secs : 0, topic);
+      out.printf(
+          "sent %d, failed %d, skipped %d, %.2f MB, %.1f images/s to %s%n",
+          ok, failed.get(), skipped, bytes.get() / 1e6, secs > 0 ? ok / secs : 0, topic);
     }
     return failed.get() == 0 && skipped == 0 ? 0 : 1;
   }
@@ -189,7 +245,8 @@ final class PublishCommand implements Callable<Integer> {
     }
   }
 
-  private static void awaitAll(List<CompletableFuture<?>> pending, PrintWriter err) throws InterruptedException {
+  private static void awaitAll(List<CompletableFuture<?>> pending, PrintWriter err)
+      throws InterruptedException {
     String first = null;
     for (CompletableFuture<?> f : pending) {
       try {

@@ -21,32 +21,55 @@ import picocli.CommandLine.Spec;
 final class TopicsCommand implements Runnable {
 
   /** The topics the pipeline reads and writes. */
-  static final List<String> DEFAULT_TOPICS = List.of("images", "predictions", "embeddings", "images.dlq");
+  static final List<String> DEFAULT_TOPICS =
+      List.of("images", "predictions", "embeddings", "images.dlq");
 
   @Spec CommandSpec spec;
 
   @Override
   public void run() {
-    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: create");
+    throw new picocli.CommandLine.ParameterException(
+        spec.commandLine(), "Missing subcommand: create");
   }
 
-  @Command(name = "create", mixinStandardHelpOptions = true, description = "Create topics that do not exist yet; existing topics are left unchanged and reported.")
+  @Command(
+      name = "create",
+      mixinStandardHelpOptions = true,
+      description =
+          "Create topics that do not exist yet; existing topics are left unchanged and reported.")
   static final class Create implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--bootstrap-servers", required = true, description = "Kafka bootstrap servers, host:port[,host:port...]. Required, no default.")
+    @Option(
+        names = "--bootstrap-servers",
+        required = true,
+        description = "Kafka bootstrap servers, host:port[,host:port...]. Required, no default.")
     String bootstrapServers;
 
-    @Option(names = "--partitions", defaultValue = "6", description = "Partitions of each new topic. Default: ${DEFAULT-VALUE}.")
+    @Option(
+        names = "--partitions",
+        defaultValue = "6",
+        description = "Partitions of each new topic. Default: ${DEFAULT-VALUE}.")
     int partitions;
 
-    @Option(names = "--replication-factor", defaultValue = "1", description = "Replicas of each partition of a new topic. Default: ${DEFAULT-VALUE}.")
+    @Option(
+        names = "--replication-factor",
+        defaultValue = "1",
+        description = "Replicas of each partition of a new topic. Default: ${DEFAULT-VALUE}.")
     short replicationFactor;
 
-    @Option(names = "--timeout", defaultValue = "30s", converter = DurationConverter.class, description = "How long to wait for the broker, such as 500ms, 30s or 2m. Default: ${DEFAULT-VALUE}.")
+    @Option(
+        names = "--timeout",
+        defaultValue = "30s",
+        converter = DurationConverter.class,
+        description =
+            "How long to wait for the broker, such as 500ms, 30s or 2m. Default: ${DEFAULT-VALUE}.")
     Duration timeout;
 
-    @Parameters(paramLabel = "TOPIC", arity = "0..*", description = "Topics to create. Default: images, predictions, embeddings, images.dlq.")
+    @Parameters(
+        paramLabel = "TOPIC",
+        arity = "0..*",
+        description = "Topics to create. Default: images, predictions, embeddings, images.dlq.")
     List<String> topics;
 
     @Override
@@ -63,7 +86,9 @@ final class TopicsCommand implements Runnable {
       PrintWriter out = spec.commandLine().getOut();
       for (Topics.Result r : results) {
         if (r.created()) {
-          out.printf("created %s (%d partitions, replication factor %d)%n", r.topic(), r.partitions(), replicationFactor);
+          out.printf(
+              "created %s (%d partitions, replication factor %d)%n",
+              r.topic(), r.partitions(), replicationFactor);
         } else {
           out.printf("exists  %s (%d partitions)%n", r.topic(), r.partitions());
         }

@@ -16,33 +16,53 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code worker}: the streaming classifier. */
-@Command(name = "worker", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Consume Avro images from Kafka, classify them in micro-batches and publish predictions, embeddings and dead letters.",
-        "Settings: defaults < --config file < INCEPTION_STREAM_* environment < flags (see docs/configuration.md).",
-        "SIGTERM or Ctrl-C: stop fetching, finish records in flight (shutdown.timeout), commit, exit 0."})
+@Command(
+    name = "worker",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Consume Avro images from Kafka, classify them in micro-batches and publish predictions, embeddings and dead letters.",
+      "Settings: defaults < --config file < INCEPTION_STREAM_* environment < flags (see docs/configuration.md).",
+      "SIGTERM or Ctrl-C: stop fetching, finish records in flight (shutdown.timeout), commit, exit 0."
+    })
 final class WorkerCommand implements Callable<Integer> {
 
   private static final Logger LOG = LoggerFactory.getLogger(WorkerCommand.class);
 
-  @Option(names = "--bootstrap-servers", description = "Kafka bootstrap servers (key bootstrap-servers). Required unless set in the file or environment.")
+  @Option(
+      names = "--bootstrap-servers",
+      description =
+          "Kafka bootstrap servers (key bootstrap-servers). Required unless set in the file or environment.")
   String bootstrapServers;
 
-  @Option(names = "--model", description = "Model directory (key model). Default: the shipped model.")
+  @Option(
+      names = "--model",
+      description = "Model directory (key model). Default: the shipped model.")
   Path model;
 
   @Option(names = "--group", description = "Consumer group (key group). Default: inception-stream.")
   String group;
 
-  @Option(names = "--embedding-taps", description = "Comma-separated taps, e.g. b5,a4.branch3; empty for none (key embedding.taps). Default: b5.")
+  @Option(
+      names = "--embedding-taps",
+      description =
+          "Comma-separated taps, e.g. b5,a4.branch3; empty for none (key embedding.taps). Default: b5.")
   String taps;
 
-  @Option(names = "--delivery", description = "at-least-once or exactly-once (key delivery). Default: at-least-once.")
+  @Option(
+      names = "--delivery",
+      description = "at-least-once or exactly-once (key delivery). Default: at-least-once.")
   String delivery;
 
-  @Option(names = "--create-topics", description = "Create missing topics at start (key topics.create).")
+  @Option(
+      names = "--create-topics",
+      description = "Create missing topics at start (key topics.create).")
   boolean createTopics;
 
-  @Option(names = "--metrics-port", description = "HTTP port for /metrics and /health (key metrics.port); 0 = any free port. Default: 9404.")
+  @Option(
+      names = "--metrics-port",
+      description =
+          "HTTP port for /metrics and /health (key metrics.port); 0 = any free port. Default: 9404.")
   Integer metricsPort;
 
   @Mixin ConfigOptions configOptions;
@@ -60,25 +80,30 @@ final class WorkerCommand implements Callable<Integer> {
       flags.put("topics.create", "true");
     }
     WorkerConfig config = configOptions.load(flags);
-    ModelDirectory dir = ModelLocator.openOrDefault(config.model().isBlank() ? null : Path.of(config.model()));
+    ModelDirectory dir =
+        ModelLocator.openOrDefault(config.model().isBlank() ? null : Path.of(config.model()));
     LOG.info("Configuration: {}", config.describe());
     Worker worker = new Worker(config, dir);
     CountDownLatch finished = new CountDownLatch(1);
     // Until the worker has stopped normally, the process has failed: a crash during start-up or a
     // hook that gives up waiting must not exit 0.
     int[] exit = {1};
-    Thread hook = new Thread(() -> {
-      worker.stop();
-      try {
-        if (!finished.await(config.shutdownTimeout().toMillis() + 30_000, TimeUnit.MILLISECONDS)) {
-          LOG.error("Worker did not stop within shutdown.timeout + 30 s; exiting anyway");
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      // The JVM would otherwise exit with the signal's status (143); a clean drain exits 0.
-      Runtime.getRuntime().halt(exit[0]);
-    }, "shutdown");
+    Thread hook =
+        new Thread(
+            () -> {
+              worker.stop();
+              try {
+                if (!finished.await(
+                    config.shutdownTimeout().toMillis() + 30_000, TimeUnit.MILLISECONDS)) {
+                  LOG.error("Worker did not stop within shutdown.timeout + 30 s; exiting anyway");
+                }
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              // The JVM would otherwise exit with the signal's status (143); a clean drain exits 0.
+              Runtime.getRuntime().halt(exit[0]);
+            },
+            "shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     try {
       worker.start();

@@ -39,8 +39,12 @@ public final class ImagePublisher implements AutoCloseable {
     props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
     props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
     props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(b.timeout.toMillis()));
-    props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(Math.min(b.timeout.toMillis(), 30_000)));
-    props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(Math.max(b.timeout.toMillis(), 30_000 + 5)));
+    props.put(
+        ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
+        Long.toString(Math.min(b.timeout.toMillis(), 30_000)));
+    props.put(
+        ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
+        Long.toString(Math.max(b.timeout.toMillis(), 30_000 + 5)));
     props.putAll(b.properties);
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, b.bootstrapServers);
     props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
@@ -55,26 +59,30 @@ public final class ImagePublisher implements AutoCloseable {
   }
 
   /** Publishes an encoded image (JPEG, PNG, BMP or GIF) under {@code id}. */
-  public CompletableFuture<RecordMetadata> publish(String id, byte[] image, Map<String, String> attributes) {
-    return publish(ImageRecord.newBuilder()
-        .setId(id)
-        .setImage(ByteBuffer.wrap(image))
-        .setAttributes(attributes)
-        .setTimestamp(Instant.now())
-        .build());
+  public CompletableFuture<RecordMetadata> publish(
+      String id, byte[] image, Map<String, String> attributes) {
+    return publish(
+        ImageRecord.newBuilder()
+            .setId(id)
+            .setImage(ByteBuffer.wrap(image))
+            .setAttributes(attributes)
+            .setTimestamp(Instant.now())
+            .build());
   }
 
   /** Publishes raw RGB8 pixels (row-major, 3 bytes a pixel). */
-  public CompletableFuture<RecordMetadata> publishRaw(String id, byte[] rgb, int width, int height, Map<String, String> attributes) {
-    return publish(ImageRecord.newBuilder()
-        .setId(id)
-        .setImage(ByteBuffer.wrap(rgb))
-        .setEncoding(ImageEncoding.RAW_RGB8)
-        .setWidth(width)
-        .setHeight(height)
-        .setAttributes(attributes)
-        .setTimestamp(Instant.now())
-        .build());
+  public CompletableFuture<RecordMetadata> publishRaw(
+      String id, byte[] rgb, int width, int height, Map<String, String> attributes) {
+    return publish(
+        ImageRecord.newBuilder()
+            .setId(id)
+            .setImage(ByteBuffer.wrap(rgb))
+            .setEncoding(ImageEncoding.RAW_RGB8)
+            .setWidth(width)
+            .setHeight(height)
+            .setAttributes(attributes)
+            .setTimestamp(Instant.now())
+            .build());
   }
 
   /** Publishes a complete record, keyed by its id. */
@@ -82,13 +90,15 @@ public final class ImagePublisher implements AutoCloseable {
     CompletableFuture<RecordMetadata> done = new CompletableFuture<>();
     byte[] key = record.getId().getBytes(StandardCharsets.UTF_8);
     try {
-      producer.send(new ProducerRecord<>(topic, key, WireFormat.encode(record)), (md, ex) -> {
-        if (ex != null) {
-          done.completeExceptionally(ex);
-        } else {
-          done.complete(md);
-        }
-      });
+      producer.send(
+          new ProducerRecord<>(topic, key, WireFormat.encode(record)),
+          (md, ex) -> {
+            if (ex != null) {
+              done.completeExceptionally(ex);
+            } else {
+              done.complete(md);
+            }
+          });
     } catch (RuntimeException e) {
       done.completeExceptionally(e);
     }

@@ -22,8 +22,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Reads predictions (and optionally their embeddings, joined by input position) from every
- * partition of the output topics without joining a consumer group, reading only committed
- * records. Not thread-safe: use it from one thread, like a Kafka consumer.
+ * partition of the output topics without joining a consumer group, reading only committed records.
+ * Not thread-safe: use it from one thread, like a Kafka consumer.
  *
  * <pre>{@code
  * try (PredictionSubscriber s = PredictionSubscriber.builder().bootstrapServers("127.0.0.1:9092").fromBeginning(true).build()) {
@@ -66,11 +66,15 @@ public final class PredictionSubscriber implements AutoCloseable {
     Map<String, Object> props = new HashMap<>(b.properties);
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, b.bootstrapServers);
     props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    props.put(
+        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    props.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(b.connectTimeout.toMillis()));
-    props.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(Math.min(b.connectTimeout.toMillis(), 30_000)));
+    props.put(
+        ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(b.connectTimeout.toMillis()));
+    props.put(
+        ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG,
+        Long.toString(Math.min(b.connectTimeout.toMillis(), 30_000)));
     this.consumer = new KafkaConsumer<>(props);
     this.predictionsTopic = b.topic;
     this.embeddingsTopic = b.embeddingsTopic;
@@ -100,7 +104,14 @@ public final class PredictionSubscriber implements AutoCloseable {
     try {
       infos = consumer.partitionsFor(topic, timeout);
     } catch (TimeoutException e) {
-      throw new IllegalStateException("Cannot reach Kafka to read topic '" + topic + "' within " + timeout.toMillis() + " ms: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "Cannot reach Kafka to read topic '"
+              + topic
+              + "' within "
+              + timeout.toMillis()
+              + " ms: "
+              + e.getMessage(),
+          e);
     }
     if (infos == null || infos.isEmpty()) {
       throw new IllegalStateException("Topic '" + topic + "' does not exist");
@@ -118,9 +129,9 @@ public final class PredictionSubscriber implements AutoCloseable {
   }
 
   /**
-   * Waits up to {@code timeout} for new predictions. With embeddings, a prediction is returned
-   * 200 ms after its last embedding arrived (the taps of one image are written together), or when
-   * the join window passes without any.
+   * Waits up to {@code timeout} for new predictions. With embeddings, a prediction is returned 200
+   * ms after its last embedding arrived (the taps of one image are written together), or when the
+   * join window passes without any.
    */
   public List<Result> poll(Duration timeout) {
     long now = System.currentTimeMillis();
@@ -128,7 +139,11 @@ public final class PredictionSubscriber implements AutoCloseable {
       try {
         if (r.topic().equals(predictionsTopic)) {
           Prediction p = WireFormat.decodePrediction(r.value());
-          String k = joinKey(p.getSource().getTopic(), p.getSource().getPartition(), p.getSource().getOffset());
+          String k =
+              joinKey(
+                  p.getSource().getTopic(),
+                  p.getSource().getPartition(),
+                  p.getSource().getOffset());
           Map<String, Embedding> es = earlyEmbeddings.remove(k);
           waiting.put(k, new Result(p, es == null ? new LinkedHashMap<>() : es, now));
           if (es != null) {
@@ -136,7 +151,11 @@ public final class PredictionSubscriber implements AutoCloseable {
           }
         } else {
           Embedding e = WireFormat.decodeEmbedding(r.value());
-          String k = joinKey(e.getSource().getTopic(), e.getSource().getPartition(), e.getSource().getOffset());
+          String k =
+              joinKey(
+                  e.getSource().getTopic(),
+                  e.getSource().getPartition(),
+                  e.getSource().getOffset());
           Result w = waiting.get(k);
           lastEmbeddingAt.put(k, now);
           if (w != null) {

@@ -32,10 +32,15 @@ public final class ConfigDocs {
     md.append("| Key | Type | Default | Description |\n");
     md.append("|---|---|---|---|\n");
     for (ConfigKey k : WorkerConfigDef.keys()) {
-      md.append("| `").append(k.name()).append("` | ")
-          .append(k.type().displayName()).append(" | ")
-          .append(defaultCell(k)).append(" | ")
-          .append(cell(description(k))).append(" |\n");
+      md.append("| `")
+          .append(k.name())
+          .append("` | ")
+          .append(k.type().displayName())
+          .append(" | ")
+          .append(defaultCell(k))
+          .append(" | ")
+          .append(cell(description(k)))
+          .append(" |\n");
     }
     return md.toString();
   }
@@ -47,8 +52,13 @@ public final class ConfigDocs {
     md.append("|---|---|---|\n");
     for (Client c : Client.values()) {
       for (Map.Entry<String, String> e : KafkaPassThrough.protectedProperties(c).entrySet()) {
-        md.append("| ").append(c.externalName()).append(" | `").append(e.getKey()).append("` | ")
-            .append(cell(e.getValue())).append(" |\n");
+        md.append("| ")
+            .append(c.externalName())
+            .append(" | `")
+            .append(e.getKey())
+            .append("` | ")
+            .append(cell(e.getValue()))
+            .append(" |\n");
       }
     }
     return md.toString();
@@ -56,7 +66,9 @@ public final class ConfigDocs {
 
   /** Everything between the markers: the key table, then the protected Kafka properties. */
   public static String reference() {
-    return markdownTable() + "\nKafka properties the worker sets itself, refused in `kafka.*` keys:\n\n" + protectedKafkaTable();
+    return markdownTable()
+        + "\nKafka properties the worker sets itself, refused in `kafka.*` keys:\n\n"
+        + protectedKafkaTable();
   }
 
   /** The text between {@link #START} and {@link #END} in a document, without the marker lines. */
@@ -65,7 +77,8 @@ public final class ConfigDocs {
     int start = text.indexOf(START + "\n");
     int end = text.indexOf(END, Math.max(start, 0));
     if (start < 0 || end < 0) {
-      throw new IllegalArgumentException("The document has no " + START + " ... " + END + " section");
+      throw new IllegalArgumentException(
+          "The document has no " + START + " ... " + END + " section");
     }
     return text.substring(start + START.length() + 1, end);
   }
@@ -90,7 +103,10 @@ public final class ConfigDocs {
     StringBuilder d = new StringBuilder(k.documentation());
     List<String> rules = k.validator().description();
     for (String rule : rules) {
-      d.append(' ').append(Character.toUpperCase(rule.charAt(0))).append(rule.substring(1)).append('.');
+      d.append(' ')
+          .append(Character.toUpperCase(rule.charAt(0)))
+          .append(rule.substring(1))
+          .append('.');
     }
     return d.toString();
   }

@@ -34,12 +34,14 @@ public record ConfigKey(
         typed = type.parse(defaultValue);
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(
-            ConfigException.invalidValue(name, defaultValue, e.getMessage()) + " (the declared default)");
+            ConfigException.invalidValue(name, defaultValue, e.getMessage())
+                + " (the declared default)");
       }
       Optional<String> broken = validator.violation(typed);
       if (broken.isPresent()) {
         throw new IllegalArgumentException(
-            ConfigException.invalidValue(name, defaultValue, broken.get()) + " (the declared default)");
+            ConfigException.invalidValue(name, defaultValue, broken.get())
+                + " (the declared default)");
       }
     }
   }
@@ -62,9 +64,12 @@ public record ConfigKey(
       throw new ConfigException(ConfigException.invalidValue(name, text, e.getMessage()));
     }
     // the message quotes the text as written, not as it would be written back (999, not 999ms)
-    validator.violation(typed).ifPresent(rule -> {
-      throw new ConfigException(ConfigException.invalidValue(name, text, rule));
-    });
+    validator
+        .violation(typed)
+        .ifPresent(
+            rule -> {
+              throw new ConfigException(ConfigException.invalidValue(name, text, rule));
+            });
     return typed;
   }
 
@@ -79,6 +84,8 @@ public record ConfigKey(
               ? "Missing required configuration " + name + " which has no default value"
               : "Missing value for configuration " + name);
     }
-    return validator.violation(value).map(rule -> ConfigException.invalidValue(name, type.format(value), rule));
+    return validator
+        .violation(value)
+        .map(rule -> ConfigException.invalidValue(name, type.format(value), rule));
   }
 }

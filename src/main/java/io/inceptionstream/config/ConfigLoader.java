@@ -47,7 +47,8 @@ final class ConfigLoader {
    * @param hostName the host name, or {@code null} when it cannot be read; asked only when {@code
    *     worker.id} is empty
    */
-  static WorkerConfig load(Path file, Map<String, String> env, Map<String, String> flags, Supplier<String> hostName) {
+  static WorkerConfig load(
+      Path file, Map<String, String> env, Map<String, String> flags, Supplier<String> hostName) {
     List<String> problems = new ArrayList<>();
     Map<String, String> settings = new LinkedHashMap<>();
     if (file != null) {
@@ -125,7 +126,12 @@ final class ConfigLoader {
       String name = InetAddress.getLocalHost().getHostName();
       return name == null || name.isBlank() ? null : name;
     } catch (IOException | SecurityException e) {
-      LOG.warn("Cannot read the host name ({}: {}); {} defaults to {}", e.getClass().getName(), e.getMessage(), WorkerConfigDef.WORKER_ID_CONFIG, FALLBACK_WORKER_ID);
+      LOG.warn(
+          "Cannot read the host name ({}: {}); {} defaults to {}",
+          e.getClass().getName(),
+          e.getMessage(),
+          WorkerConfigDef.WORKER_ID_CONFIG,
+          FALLBACK_WORKER_ID);
       return null;
     }
   }
@@ -133,13 +139,17 @@ final class ConfigLoader {
   private static void resolveDerivedDefaults(Map<String, Object> typed, Supplier<String> hostName) {
     if ("".equals(typed.get(WorkerConfigDef.WORKER_ID_CONFIG))) {
       String host = hostName.get();
-      typed.put(WorkerConfigDef.WORKER_ID_CONFIG, host == null || host.isBlank() ? FALLBACK_WORKER_ID : host);
+      typed.put(
+          WorkerConfigDef.WORKER_ID_CONFIG,
+          host == null || host.isBlank() ? FALLBACK_WORKER_ID : host);
     }
     if ("".equals(typed.get(WorkerConfigDef.EXACTLY_ONCE_TRANSACTIONAL_ID_CONFIG))) {
       Object group = typed.get(WorkerConfigDef.GROUP_CONFIG);
       Object worker = typed.get(WorkerConfigDef.WORKER_ID_CONFIG);
       if (group != null && worker != null) {
-        typed.put(WorkerConfigDef.EXACTLY_ONCE_TRANSACTIONAL_ID_CONFIG, "inception-stream-" + group + "-" + worker);
+        typed.put(
+            WorkerConfigDef.EXACTLY_ONCE_TRANSACTIONAL_ID_CONFIG,
+            "inception-stream-" + group + "-" + worker);
       } else {
         // its inputs are already reported; a second complaint would only repeat them
         typed.remove(WorkerConfigDef.EXACTLY_ONCE_TRANSACTIONAL_ID_CONFIG);
@@ -147,12 +157,22 @@ final class ConfigLoader {
     }
   }
 
-  private static void accept(String name, String value, String source, Map<String, String> settings, List<String> problems) {
+  private static void accept(
+      String name,
+      String value,
+      String source,
+      Map<String, String> settings,
+      List<String> problems) {
     if (WorkerConfigDef.find(name).isEmpty() && !name.startsWith(KafkaPassThrough.PREFIX)) {
       List<String> names = WorkerConfigDef.keys().stream().map(ConfigKey::name).toList();
       problems.add(
-          "Unknown configuration " + name + " " + source
-              + Suggestions.closest(name, names).map(s -> "; did you mean " + s + "?").orElse(KAFKA_HINT));
+          "Unknown configuration "
+              + name
+              + " "
+              + source
+              + Suggestions.closest(name, names)
+                  .map(s -> "; did you mean " + s + "?")
+                  .orElse(KAFKA_HINT));
     } else if (value == null) {
       problems.add("Missing value for configuration " + name + " " + source);
     } else {
@@ -167,13 +187,20 @@ final class ConfigLoader {
     for (ConfigKey k : WorkerConfigDef.keys()) {
       byEnv.put(WorkerConfigDef.envName(k.name()).substring(prefix), k.name());
     }
-    return "Unknown configuration " + variable + " in the environment"
+    return "Unknown configuration "
+        + variable
+        + " in the environment"
         + Suggestions.closest(variable.substring(prefix), byEnv.keySet())
-            .map(s -> "; did you mean " + WorkerConfigDef.ENV_PREFIX + s + " (" + byEnv.get(s) + ")?")
+            .map(
+                s ->
+                    "; did you mean " + WorkerConfigDef.ENV_PREFIX + s + " (" + byEnv.get(s) + ")?")
             .orElse(" (Kafka client properties go under " + KAFKA_ENV_PREFIX + ")");
   }
 
-  /** Reads a properties file as UTF-8, or as ISO-8859-1 when it is not UTF-8 (as ResourceBundle does). */
+  /**
+   * Reads a properties file as UTF-8, or as ISO-8859-1 when it is not UTF-8 (as ResourceBundle
+   * does).
+   */
   private static Properties read(Path file) {
     try {
       try {

@@ -6,8 +6,8 @@ import java.util.List;
 
 /**
  * The type of a configuration key: how its text is read and how its value is written back. Parsing
- * only reads: surrounding spaces are ignored for numbers, booleans, durations and list entries,
- * and strings are kept exactly as given.
+ * only reads: surrounding spaces are ignored for numbers, booleans, durations and list entries, and
+ * strings are kept exactly as given.
  */
 public enum ConfigType {
   /** Any text, kept as given. */

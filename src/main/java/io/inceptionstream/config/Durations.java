@@ -5,12 +5,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads and writes durations the way configuration spells them: {@code 500ms}, {@code 30s},
- * {@code 2m}, {@code 1h}, or a plain integer meaning milliseconds.
+ * Reads and writes durations the way configuration spells them: {@code 500ms}, {@code 30s}, {@code
+ * 2m}, {@code 1h}, or a plain integer meaning milliseconds.
  */
 public final class Durations {
 
-  /** The rule a malformed duration breaks, phrased to follow "Invalid value X for configuration K:". */
+  /**
+   * The rule a malformed duration breaks, phrased to follow "Invalid value X for configuration K:".
+   */
   public static final String RULE =
       "must be a duration such as 500ms, 30s, 2m or 1h (a plain integer means milliseconds)";
 

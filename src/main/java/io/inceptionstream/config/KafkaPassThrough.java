@@ -53,15 +53,23 @@ final class KafkaPassThrough {
     Map<String, String> consumer = new LinkedHashMap<>();
     consumer.put("bootstrap.servers", useBootstrap);
     consumer.put("group.id", "use " + WorkerConfigDef.GROUP_CONFIG + " instead");
-    consumer.put("enable.auto.commit", "it commits offsets once their results are acknowledged (see " + WorkerConfigDef.COMMIT_INTERVAL_CONFIG + ")");
+    consumer.put(
+        "enable.auto.commit",
+        "it commits offsets once their results are acknowledged (see "
+            + WorkerConfigDef.COMMIT_INTERVAL_CONFIG
+            + ")");
     consumer.put("key.deserializer", "the wire format fixes it");
     consumer.put("value.deserializer", "the wire format fixes it");
     Map<String, String> producer = new LinkedHashMap<>();
     producer.put("bootstrap.servers", useBootstrap);
     producer.put("key.serializer", "the wire format fixes it");
     producer.put("value.serializer", "the wire format fixes it");
-    producer.put("transactional.id", "use " + WorkerConfigDef.EXACTLY_ONCE_TRANSACTIONAL_ID_CONFIG + " instead");
-    producer.put("enable.idempotence", "choose the guarantee with " + WorkerConfigDef.DELIVERY_CONFIG + " instead");
+    producer.put(
+        "transactional.id",
+        "use " + WorkerConfigDef.EXACTLY_ONCE_TRANSACTIONAL_ID_CONFIG + " instead");
+    producer.put(
+        "enable.idempotence",
+        "choose the guarantee with " + WorkerConfigDef.DELIVERY_CONFIG + " instead");
     Map<String, String> admin = new LinkedHashMap<>();
     admin.put("bootstrap.servers", useBootstrap);
     PROTECTED.put(Client.CONSUMER, Collections.unmodifiableMap(consumer));
@@ -72,7 +80,8 @@ final class KafkaPassThrough {
   private KafkaPassThrough() {}
 
   /** The three merged property maps, sorted by property name. */
-  record Split(Map<String, String> consumer, Map<String, String> producer, Map<String, String> admin) {}
+  record Split(
+      Map<String, String> consumer, Map<String, String> producer, Map<String, String> admin) {}
 
   /**
    * Splits {@code kafka.*} settings into the three clients' properties, adding a problem for each
@@ -90,11 +99,17 @@ final class KafkaPassThrough {
         throw new IllegalArgumentException("Not a Kafka pass-through key: " + key);
       }
       Client client = clientOf(key);
-      String property = client == null ? key.substring(PREFIX.length()) : key.substring(client.prefix().length());
+      String property =
+          client == null ? key.substring(PREFIX.length()) : key.substring(client.prefix().length());
       if (property.isBlank() || isBareClient(key)) {
         problems.add(
-            "Invalid configuration " + key + ": name a Kafka property after it, as in "
-                + Client.CONSUMER.prefix() + "fetch.min.bytes or " + PREFIX + "client.rack");
+            "Invalid configuration "
+                + key
+                + ": name a Kafka property after it, as in "
+                + Client.CONSUMER.prefix()
+                + "fetch.min.bytes or "
+                + PREFIX
+                + "client.rack");
         continue;
       }
       List<Client> reached = client == null ? List.of(Client.values()) : List.of(client);
@@ -123,7 +138,8 @@ final class KafkaPassThrough {
     for (Map.Entry<String, String> e : properties.entrySet()) {
       String key = client.prefix() + e.getKey();
       if (e.getKey() == null || e.getKey().isBlank()) {
-        problems.add("Invalid configuration " + key + ": the Kafka property name must not be blank");
+        problems.add(
+            "Invalid configuration " + key + ": the Kafka property name must not be blank");
       } else if (e.getValue() == null) {
         problems.add("Missing value for configuration " + key);
       } else {
@@ -140,10 +156,15 @@ final class KafkaPassThrough {
   static boolean isSecret(String property) {
     String p = property.toLowerCase(Locale.ROOT);
     // ssl.keystore.key holds a PEM private key; the rest say what they are
-    return p.contains("password") || p.contains("secret") || p.contains("jaas") || p.endsWith(".key");
+    return p.contains("password")
+        || p.contains("secret")
+        || p.contains("jaas")
+        || p.endsWith(".key");
   }
 
-  /** The properties the worker sets on a client, each with what to do instead, in a stable order. */
+  /**
+   * The properties the worker sets on a client, each with what to do instead, in a stable order.
+   */
   static Map<String, String> protectedProperties(Client client) {
     return PROTECTED.get(client);
   }
@@ -179,14 +200,22 @@ final class KafkaPassThrough {
     if (advice == null) {
       return null;
     }
-    return "Invalid configuration " + key + ": the worker sets the " + joinNames(clients)
-        + " property " + property + " itself; " + advice;
+    return "Invalid configuration "
+        + key
+        + ": the worker sets the "
+        + joinNames(clients)
+        + " property "
+        + property
+        + " itself; "
+        + advice;
   }
 
   private static String joinNames(List<String> names) {
     if (names.size() == 1) {
       return names.get(0);
     }
-    return String.join(", ", names.subList(0, names.size() - 1)) + " and " + names.get(names.size() - 1);
+    return String.join(", ", names.subList(0, names.size() - 1))
+        + " and "
+        + names.get(names.size() - 1);
   }
 }

@@ -12,8 +12,8 @@ final class Suggestions {
 
   /**
    * The candidate a user most likely meant: one equal but for case and separators ({@code
-   * batch_max_size}), else the only one ending in the unknown name ({@code max-size}
-   * for {@code batch.max-size}), else the nearest by edit distance when it is near enough to be a typo.
+   * batch_max_size}), else the only one ending in the unknown name ({@code max-size} for {@code
+   * batch.max-size}), else the nearest by edit distance when it is near enough to be a typo.
    */
   static Optional<String> closest(String unknown, Collection<String> candidates) {
     String plain = plain(unknown);
@@ -22,7 +22,10 @@ final class Suggestions {
         return Optional.of(c);
       }
     }
-    List<String> endings = candidates.stream().filter(c -> c.endsWith("." + unknown) || c.endsWith("_" + unknown)).toList();
+    List<String> endings =
+        candidates.stream()
+            .filter(c -> c.endsWith("." + unknown) || c.endsWith("_" + unknown))
+            .toList();
     if (endings.size() == 1) {
       return Optional.of(endings.get(0));
     }
@@ -36,7 +39,9 @@ final class Suggestions {
         bestDistance = d;
       }
     }
-    return best != null && bestDistance <= Math.max(2, unknown.length() / 4) ? Optional.of(best) : Optional.empty();
+    return best != null && bestDistance <= Math.max(2, unknown.length() / 4)
+        ? Optional.of(best)
+        : Optional.empty();
   }
 
   private static String plain(String name) {

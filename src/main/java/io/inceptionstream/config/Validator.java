@@ -70,7 +70,10 @@ public final class Validator {
     return Optional.empty();
   }
 
-  /** The rules as the reference documents them, each phrased to follow the key; empty for {@link #any()}. */
+  /**
+   * The rules as the reference documents them, each phrased to follow the key; empty for {@link
+   * #any()}.
+   */
   public List<String> description() {
     return description;
   }
@@ -105,7 +108,8 @@ public final class Validator {
 
   /** A duration from {@code min} to {@code max}, both included. */
   public static Validator between(Duration min, Duration max) {
-    return atLeast(min).and(atMost(max))
+    return atLeast(min)
+        .and(atMost(max))
         .describedAs("must be between " + Durations.format(min) + " and " + Durations.format(max));
   }
 
@@ -138,10 +142,16 @@ public final class Validator {
     return of(rule, v -> pattern.matcher((String) v).matches());
   }
 
-  /** Every list entry matches {@code pattern}, and no entry repeats; {@code rule} describes an entry. */
+  /**
+   * Every list entry matches {@code pattern}, and no entry repeats; {@code rule} describes an
+   * entry.
+   */
   public static Validator eachEntry(Pattern pattern, String rule) {
-    return of(rule, v -> ((List<?>) v).stream().allMatch(e -> pattern.matcher((String) e).matches()))
-        .and("must not repeat an entry", v -> new HashSet<>((List<?>) v).size() == ((List<?>) v).size());
+    return of(
+            rule, v -> ((List<?>) v).stream().allMatch(e -> pattern.matcher((String) e).matches()))
+        .and(
+            "must not repeat an entry",
+            v -> new HashSet<>((List<?>) v).size() == ((List<?>) v).size());
   }
 
   /** Empty, or text the platform accepts as a path (the file itself is checked when it is used). */

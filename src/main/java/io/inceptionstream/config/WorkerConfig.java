@@ -107,12 +107,42 @@ public record WorkerConfig(
     kafkaAdmin = copy(kafkaAdmin);
     List<String> problems =
         WorkerConfigDef.problems(
-            settings(bootstrapServers, group, model, inputTopic, predictionsTopic, embeddingsTopic,
-                deadLetterTopic, createTopics, topicPartitions, topicReplicationFactor, embeddingTaps,
-                normalizeEmbeddings, topK, engine, device, threads, compiled, batchMaxSize,
-                batchMaxDelay, maxInFlight, resumeBelow, maxInFlightBytes, decodeThreads,
-                imageMaxBytes, imageMaxPixels, delivery, transactionalId, workerId, commitInterval,
-                shutdownTimeout, connectTimeout, metricsEnabled, metricsBind, metricsPort, jmxEnabled));
+            settings(
+                bootstrapServers,
+                group,
+                model,
+                inputTopic,
+                predictionsTopic,
+                embeddingsTopic,
+                deadLetterTopic,
+                createTopics,
+                topicPartitions,
+                topicReplicationFactor,
+                embeddingTaps,
+                normalizeEmbeddings,
+                topK,
+                engine,
+                device,
+                threads,
+                compiled,
+                batchMaxSize,
+                batchMaxDelay,
+                maxInFlight,
+                resumeBelow,
+                maxInFlightBytes,
+                decodeThreads,
+                imageMaxBytes,
+                imageMaxPixels,
+                delivery,
+                transactionalId,
+                workerId,
+                commitInterval,
+                shutdownTimeout,
+                connectTimeout,
+                metricsEnabled,
+                metricsBind,
+                metricsPort,
+                jmxEnabled));
     kafkaProblems(Client.CONSUMER, kafkaConsumer, problems);
     kafkaProblems(Client.PRODUCER, kafkaProducer, problems);
     kafkaProblems(Client.ADMIN, kafkaAdmin, problems);
@@ -145,12 +175,42 @@ public record WorkerConfig(
    */
   public Map<String, String> describe() {
     Map<String, String> described = new LinkedHashMap<>();
-    settings(bootstrapServers, group, model, inputTopic, predictionsTopic, embeddingsTopic,
-            deadLetterTopic, createTopics, topicPartitions, topicReplicationFactor, embeddingTaps,
-            normalizeEmbeddings, topK, engine, device, threads, compiled, batchMaxSize,
-            batchMaxDelay, maxInFlight, resumeBelow, maxInFlightBytes, decodeThreads,
-            imageMaxBytes, imageMaxPixels, delivery, transactionalId, workerId, commitInterval,
-            shutdownTimeout, connectTimeout, metricsEnabled, metricsBind, metricsPort, jmxEnabled)
+    settings(
+            bootstrapServers,
+            group,
+            model,
+            inputTopic,
+            predictionsTopic,
+            embeddingsTopic,
+            deadLetterTopic,
+            createTopics,
+            topicPartitions,
+            topicReplicationFactor,
+            embeddingTaps,
+            normalizeEmbeddings,
+            topK,
+            engine,
+            device,
+            threads,
+            compiled,
+            batchMaxSize,
+            batchMaxDelay,
+            maxInFlight,
+            resumeBelow,
+            maxInFlightBytes,
+            decodeThreads,
+            imageMaxBytes,
+            imageMaxPixels,
+            delivery,
+            transactionalId,
+            workerId,
+            commitInterval,
+            shutdownTimeout,
+            connectTimeout,
+            metricsEnabled,
+            metricsBind,
+            metricsPort,
+            jmxEnabled)
         .forEach((key, value) -> described.put(key, WorkerConfigDef.key(key).type().format(value)));
     describeKafka(Client.CONSUMER, kafkaConsumer, described);
     describeKafka(Client.PRODUCER, kafkaProducer, described);
@@ -166,14 +226,40 @@ public record WorkerConfig(
 
   /** The typed value of every declared key, as {@link ConfigType#parse} gives them. */
   private static Map<String, Object> settings(
-      String bootstrapServers, String group, String model, String inputTopic, String predictionsTopic,
-      String embeddingsTopic, String deadLetterTopic, boolean createTopics, int topicPartitions,
-      short topicReplicationFactor, List<String> embeddingTaps, boolean normalizeEmbeddings, int topK,
-      String engine, String device, int threads, boolean compiled, int batchMaxSize,
-      Duration batchMaxDelay, int maxInFlight, int resumeBelow, long maxInFlightBytes,
-      int decodeThreads, int imageMaxBytes, long imageMaxPixels, Delivery delivery,
-      String transactionalId, String workerId, Duration commitInterval, Duration shutdownTimeout,
-      Duration connectTimeout, boolean metricsEnabled, String metricsBind, int metricsPort,
+      String bootstrapServers,
+      String group,
+      String model,
+      String inputTopic,
+      String predictionsTopic,
+      String embeddingsTopic,
+      String deadLetterTopic,
+      boolean createTopics,
+      int topicPartitions,
+      short topicReplicationFactor,
+      List<String> embeddingTaps,
+      boolean normalizeEmbeddings,
+      int topK,
+      String engine,
+      String device,
+      int threads,
+      boolean compiled,
+      int batchMaxSize,
+      Duration batchMaxDelay,
+      int maxInFlight,
+      int resumeBelow,
+      long maxInFlightBytes,
+      int decodeThreads,
+      int imageMaxBytes,
+      long imageMaxPixels,
+      Delivery delivery,
+      String transactionalId,
+      String workerId,
+      Duration commitInterval,
+      Duration shutdownTimeout,
+      Duration connectTimeout,
+      boolean metricsEnabled,
+      String metricsBind,
+      int metricsPort,
       boolean jmxEnabled) {
     Map<String, Object> s = new LinkedHashMap<>();
     s.put(BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -215,7 +301,11 @@ public record WorkerConfig(
   }
 
   /** Builds the record from values typed as {@link ConfigType#parse} gives them. */
-  static WorkerConfig fromSettings(Map<String, Object> s, Map<String, String> consumer, Map<String, String> producer, Map<String, String> admin) {
+  static WorkerConfig fromSettings(
+      Map<String, Object> s,
+      Map<String, String> consumer,
+      Map<String, String> producer,
+      Map<String, String> admin) {
     return new WorkerConfig(
         (String) s.get(BOOTSTRAP_SERVERS_CONFIG),
         (String) s.get(GROUP_CONFIG),
@@ -265,17 +355,26 @@ public record WorkerConfig(
     return properties == null ? null : Collections.unmodifiableMap(new TreeMap<>(properties));
   }
 
-  private static void kafkaProblems(Client client, Map<String, String> properties, List<String> problems) {
+  private static void kafkaProblems(
+      Client client, Map<String, String> properties, List<String> problems) {
     if (properties == null) {
-      problems.add("Missing value for the " + client.externalName() + " properties (" + client.prefix() + "*)");
+      problems.add(
+          "Missing value for the "
+              + client.externalName()
+              + " properties ("
+              + client.prefix()
+              + "*)");
     } else {
       problems.addAll(KafkaPassThrough.problems(client, properties));
     }
   }
 
-  private static void describeKafka(Client client, Map<String, String> properties, Map<String, String> described) {
+  private static void describeKafka(
+      Client client, Map<String, String> properties, Map<String, String> described) {
     properties.forEach(
         (property, value) ->
-            described.put(client.prefix() + property, KafkaPassThrough.isSecret(property) ? KafkaPassThrough.HIDDEN : value));
+            described.put(
+                client.prefix() + property,
+                KafkaPassThrough.isSecret(property) ? KafkaPassThrough.HIDDEN : value));
   }
 }

@@ -48,7 +48,8 @@ public final class WorkerConfigDef {
   private static final String TOPICS_INPUT_DOC = "Topic the worker reads images from.";
 
   public static final String TOPICS_PREDICTIONS_CONFIG = "topics.predictions";
-  private static final String TOPICS_PREDICTIONS_DOC = "Topic for predictions: the top classes of each image.";
+  private static final String TOPICS_PREDICTIONS_DOC =
+      "Topic for predictions: the top classes of each image.";
 
   public static final String TOPICS_EMBEDDINGS_CONFIG = "topics.embeddings";
   private static final String TOPICS_EMBEDDINGS_DOC =
@@ -64,7 +65,8 @@ public final class WorkerConfigDef {
           + " existing topics are left as they are.";
 
   public static final String TOPICS_PARTITIONS_CONFIG = "topics.partitions";
-  private static final String TOPICS_PARTITIONS_DOC = "Partitions of each topic the worker creates.";
+  private static final String TOPICS_PARTITIONS_DOC =
+      "Partitions of each topic the worker creates.";
 
   public static final String TOPICS_REPLICATION_FACTOR_CONFIG = "topics.replication-factor";
   private static final String TOPICS_REPLICATION_FACTOR_DOC =
@@ -80,7 +82,8 @@ public final class WorkerConfigDef {
       "Scale each embedding to unit length (L2) before publishing it.";
 
   public static final String PREDICTION_TOP_K_CONFIG = "prediction.top-k";
-  private static final String PREDICTION_TOP_K_DOC = "Classes published per image, most probable first.";
+  private static final String PREDICTION_TOP_K_DOC =
+      "Classes published per image, most probable first.";
 
   public static final String INFERENCE_ENGINE_CONFIG = "inference.engine";
   private static final String INFERENCE_ENGINE_DOC =
@@ -153,7 +156,8 @@ public final class WorkerConfigDef {
           + " name, or worker when the host name cannot be read.";
 
   public static final String COMMIT_INTERVAL_CONFIG = "commit.interval";
-  private static final String COMMIT_INTERVAL_DOC = "How often the offsets of finished records are committed.";
+  private static final String COMMIT_INTERVAL_DOC =
+      "How often the offsets of finished records are committed.";
 
   public static final String SHUTDOWN_TIMEOUT_CONFIG = "shutdown.timeout";
   private static final String SHUTDOWN_TIMEOUT_DOC =
@@ -170,14 +174,19 @@ public final class WorkerConfigDef {
   private static final String METRICS_BIND_DOC = "Address the metrics HTTP server listens on.";
 
   public static final String METRICS_PORT_CONFIG = "metrics.port";
-  private static final String METRICS_PORT_DOC = "Port of the metrics HTTP server; 0 picks any free port.";
+  private static final String METRICS_PORT_DOC =
+      "Port of the metrics HTTP server; 0 picks any free port.";
 
   public static final String METRICS_JMX_CONFIG = "metrics.jmx";
   private static final String METRICS_JMX_DOC = "Also publish the metrics as JMX MBeans.";
 
   /** The four topic keys, which must name four different topics. */
   public static final List<String> TOPIC_KEYS =
-      List.of(TOPICS_INPUT_CONFIG, TOPICS_PREDICTIONS_CONFIG, TOPICS_EMBEDDINGS_CONFIG, TOPICS_DEAD_LETTER_CONFIG);
+      List.of(
+          TOPICS_INPUT_CONFIG,
+          TOPICS_PREDICTIONS_CONFIG,
+          TOPICS_EMBEDDINGS_CONFIG,
+          TOPICS_DEAD_LETTER_CONFIG);
 
   private static final Pattern TAP =
       Pattern.compile("(a3|b3|a4|b4|c4|d4|e4|a5|b5)(\\.branch[1-4])?");
@@ -188,12 +197,32 @@ public final class WorkerConfigDef {
           key(GROUP_CONFIG, STRING, "inception-stream", Validator.nonBlank(), GROUP_DOC),
           key(MODEL_CONFIG, PATH, "", Validator.pathOrEmpty(), MODEL_DOC),
           key(TOPICS_INPUT_CONFIG, STRING, "images", Validator.topicName(), TOPICS_INPUT_DOC),
-          key(TOPICS_PREDICTIONS_CONFIG, STRING, "predictions", Validator.topicName(), TOPICS_PREDICTIONS_DOC),
-          key(TOPICS_EMBEDDINGS_CONFIG, STRING, "embeddings", Validator.topicName(), TOPICS_EMBEDDINGS_DOC),
-          key(TOPICS_DEAD_LETTER_CONFIG, STRING, "images.dlq", Validator.topicName(), TOPICS_DEAD_LETTER_DOC),
+          key(
+              TOPICS_PREDICTIONS_CONFIG,
+              STRING,
+              "predictions",
+              Validator.topicName(),
+              TOPICS_PREDICTIONS_DOC),
+          key(
+              TOPICS_EMBEDDINGS_CONFIG,
+              STRING,
+              "embeddings",
+              Validator.topicName(),
+              TOPICS_EMBEDDINGS_DOC),
+          key(
+              TOPICS_DEAD_LETTER_CONFIG,
+              STRING,
+              "images.dlq",
+              Validator.topicName(),
+              TOPICS_DEAD_LETTER_DOC),
           key(TOPICS_CREATE_CONFIG, BOOLEAN, "false", Validator.any(), TOPICS_CREATE_DOC),
           key(TOPICS_PARTITIONS_CONFIG, INT, "6", Validator.atLeast(1), TOPICS_PARTITIONS_DOC),
-          key(TOPICS_REPLICATION_FACTOR_CONFIG, INT, "1", Validator.between(1, Short.MAX_VALUE), TOPICS_REPLICATION_FACTOR_DOC),
+          key(
+              TOPICS_REPLICATION_FACTOR_CONFIG,
+              INT,
+              "1",
+              Validator.between(1, Short.MAX_VALUE),
+              TOPICS_REPLICATION_FACTOR_DOC),
           key(
               EMBEDDING_TAPS_CONFIG,
               LIST,
@@ -203,31 +232,98 @@ public final class WorkerConfigDef {
                   "each entry must be a module (a3, b3, a4, b4, c4, d4, e4, a5, b5), optionally"
                       + " followed by .branch1 to .branch4"),
               EMBEDDING_TAPS_DOC),
-          key(EMBEDDING_NORMALIZE_CONFIG, BOOLEAN, "false", Validator.any(), EMBEDDING_NORMALIZE_DOC),
+          key(
+              EMBEDDING_NORMALIZE_CONFIG,
+              BOOLEAN,
+              "false",
+              Validator.any(),
+              EMBEDDING_NORMALIZE_DOC),
           key(PREDICTION_TOP_K_CONFIG, INT, "5", Validator.atLeast(1), PREDICTION_TOP_K_DOC),
-          key(INFERENCE_ENGINE_CONFIG, ENUM, "mxnet", Validator.oneOf(List.of("mxnet", "pytorch", "stand-in")), INFERENCE_ENGINE_DOC),
+          key(
+              INFERENCE_ENGINE_CONFIG,
+              ENUM,
+              "mxnet",
+              Validator.oneOf(List.of("mxnet", "pytorch", "stand-in")),
+              INFERENCE_ENGINE_DOC),
           key(
               INFERENCE_DEVICE_CONFIG,
               STRING,
               "auto",
-              Validator.matches(Pattern.compile("auto|cpu|gpu\\d+"), "must be auto, cpu or gpuN (gpu0, gpu1, ...)"),
+              Validator.matches(
+                  Pattern.compile("auto|cpu|gpu\\d+"),
+                  "must be auto, cpu or gpuN (gpu0, gpu1, ...)"),
               INFERENCE_DEVICE_DOC),
           key(INFERENCE_THREADS_CONFIG, INT, "0", Validator.atLeast(0), INFERENCE_THREADS_DOC),
           key(INFERENCE_COMPILED_CONFIG, BOOLEAN, "true", Validator.any(), INFERENCE_COMPILED_DOC),
           key(BATCH_MAX_SIZE_CONFIG, INT, "32", Validator.between(1, 4096), BATCH_MAX_SIZE_DOC),
-          key(BATCH_MAX_DELAY_CONFIG, DURATION, "50ms", Validator.between(Duration.ZERO, Duration.ofMinutes(1)), BATCH_MAX_DELAY_DOC),
-          key(PIPELINE_MAX_IN_FLIGHT_CONFIG, INT, "256", Validator.atLeast(1), PIPELINE_MAX_IN_FLIGHT_DOC),
-          key(PIPELINE_RESUME_BELOW_CONFIG, INT, "128", Validator.atLeast(0), PIPELINE_RESUME_BELOW_DOC),
-          key(PIPELINE_MAX_IN_FLIGHT_BYTES_CONFIG, LONG, "268435456", Validator.atLeast(1L << 20), PIPELINE_MAX_IN_FLIGHT_BYTES_DOC),
-          key(PIPELINE_DECODE_THREADS_CONFIG, INT, "0", Validator.atLeast(0), PIPELINE_DECODE_THREADS_DOC),
+          key(
+              BATCH_MAX_DELAY_CONFIG,
+              DURATION,
+              "50ms",
+              Validator.between(Duration.ZERO, Duration.ofMinutes(1)),
+              BATCH_MAX_DELAY_DOC),
+          key(
+              PIPELINE_MAX_IN_FLIGHT_CONFIG,
+              INT,
+              "256",
+              Validator.atLeast(1),
+              PIPELINE_MAX_IN_FLIGHT_DOC),
+          key(
+              PIPELINE_RESUME_BELOW_CONFIG,
+              INT,
+              "128",
+              Validator.atLeast(0),
+              PIPELINE_RESUME_BELOW_DOC),
+          key(
+              PIPELINE_MAX_IN_FLIGHT_BYTES_CONFIG,
+              LONG,
+              "268435456",
+              Validator.atLeast(1L << 20),
+              PIPELINE_MAX_IN_FLIGHT_BYTES_DOC),
+          key(
+              PIPELINE_DECODE_THREADS_CONFIG,
+              INT,
+              "0",
+              Validator.atLeast(0),
+              PIPELINE_DECODE_THREADS_DOC),
           key(IMAGE_MAX_BYTES_CONFIG, INT, "10485760", Validator.atLeast(1), IMAGE_MAX_BYTES_DOC),
-          key(IMAGE_MAX_PIXELS_CONFIG, LONG, "40000000", Validator.atLeast(1), IMAGE_MAX_PIXELS_DOC),
-          key(DELIVERY_CONFIG, ENUM, Delivery.AT_LEAST_ONCE.externalName(), Validator.oneOf(Delivery.externalNames()), DELIVERY_DOC),
-          key(EXACTLY_ONCE_TRANSACTIONAL_ID_CONFIG, STRING, "", Validator.emptyOrNonBlank(), EXACTLY_ONCE_TRANSACTIONAL_ID_DOC),
+          key(
+              IMAGE_MAX_PIXELS_CONFIG,
+              LONG,
+              "40000000",
+              Validator.atLeast(1),
+              IMAGE_MAX_PIXELS_DOC),
+          key(
+              DELIVERY_CONFIG,
+              ENUM,
+              Delivery.AT_LEAST_ONCE.externalName(),
+              Validator.oneOf(Delivery.externalNames()),
+              DELIVERY_DOC),
+          key(
+              EXACTLY_ONCE_TRANSACTIONAL_ID_CONFIG,
+              STRING,
+              "",
+              Validator.emptyOrNonBlank(),
+              EXACTLY_ONCE_TRANSACTIONAL_ID_DOC),
           key(WORKER_ID_CONFIG, STRING, "", Validator.emptyOrNonBlank(), WORKER_ID_DOC),
-          key(COMMIT_INTERVAL_CONFIG, DURATION, "1s", Validator.atLeast(Duration.ofMillis(10)), COMMIT_INTERVAL_DOC),
-          key(SHUTDOWN_TIMEOUT_CONFIG, DURATION, "30s", Validator.atLeast(Duration.ZERO), SHUTDOWN_TIMEOUT_DOC),
-          key(CONNECT_TIMEOUT_CONFIG, DURATION, "30s", Validator.atLeast(Duration.ofSeconds(1)), CONNECT_TIMEOUT_DOC),
+          key(
+              COMMIT_INTERVAL_CONFIG,
+              DURATION,
+              "1s",
+              Validator.atLeast(Duration.ofMillis(10)),
+              COMMIT_INTERVAL_DOC),
+          key(
+              SHUTDOWN_TIMEOUT_CONFIG,
+              DURATION,
+              "30s",
+              Validator.atLeast(Duration.ZERO),
+              SHUTDOWN_TIMEOUT_DOC),
+          key(
+              CONNECT_TIMEOUT_CONFIG,
+              DURATION,
+              "30s",
+              Validator.atLeast(Duration.ofSeconds(1)),
+              CONNECT_TIMEOUT_DOC),
           key(METRICS_ENABLED_CONFIG, BOOLEAN, "true", Validator.any(), METRICS_ENABLED_DOC),
           key(METRICS_BIND_CONFIG, STRING, "0.0.0.0", Validator.nonBlank(), METRICS_BIND_DOC),
           key(METRICS_PORT_CONFIG, INT, "9404", Validator.between(0, 65535), METRICS_PORT_DOC),
@@ -235,7 +331,8 @@ public final class WorkerConfigDef {
 
   private static final Map<String, ConfigKey> BY_NAME = index(KEYS);
 
-  private static ConfigKey key(String name, ConfigType type, String defaultValue, Validator validator, String doc) {
+  private static ConfigKey key(
+      String name, ConfigType type, String defaultValue, Validator validator, String doc) {
     return new ConfigKey(name, type, defaultValue, validator, doc);
   }
 
@@ -248,7 +345,8 @@ public final class WorkerConfigDef {
       }
       String clash = byEnv.put(envName(k.name()), k.name());
       if (clash != null) {
-        throw new IllegalStateException("Keys " + clash + " and " + k.name() + " share " + envName(k.name()));
+        throw new IllegalStateException(
+            "Keys " + clash + " and " + k.name() + " share " + envName(k.name()));
       }
     }
     return byName;
@@ -266,24 +364,25 @@ public final class WorkerConfigDef {
 
   /** The declared key with this exact name; for names the code itself spells. */
   public static ConfigKey key(String name) {
-    return find(name).orElseThrow(() -> new IllegalArgumentException("Undeclared configuration key " + name));
+    return find(name)
+        .orElseThrow(() -> new IllegalArgumentException("Undeclared configuration key " + name));
   }
 
   /**
-   * The environment variable that sets a declared key: {@link #ENV_PREFIX}, then the key upper-cased
-   * with {@code .} and {@code -} turned into {@code _} ({@code batch.max-size} is {@code
-   * INCEPTION_STREAM_BATCH_MAX_SIZE}).
+   * The environment variable that sets a declared key: {@link #ENV_PREFIX}, then the key
+   * upper-cased with {@code .} and {@code -} turned into {@code _} ({@code batch.max-size} is
+   * {@code INCEPTION_STREAM_BATCH_MAX_SIZE}).
    */
   public static String envName(String key) {
     return ENV_PREFIX + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
   }
 
   /**
-   * Every problem with a set of typed values, one line each, in declaration order: each present
-   * key against its rule (a {@code null} value is missing), then the rules relating two keys whose
-   * values passed their own rules. Absent keys are skipped, so a caller can leave out values it already reported as unreadable.
-   * Values are typed as {@link ConfigType#parse} returns them, with the worker id and the
-   * transactional id already resolved.
+   * Every problem with a set of typed values, one line each, in declaration order: each present key
+   * against its rule (a {@code null} value is missing), then the rules relating two keys whose
+   * values passed their own rules. Absent keys are skipped, so a caller can leave out values it
+   * already reported as unreadable. Values are typed as {@link ConfigType#parse} returns them, with
+   * the worker id and the transactional id already resolved.
    */
   static List<String> problems(Map<String, Object> values) {
     List<String> problems = new ArrayList<>();
@@ -308,7 +407,9 @@ public final class WorkerConfigDef {
       if ("".equals(values.get(resolved))) {
         problems.add(
             ConfigException.invalidValue(
-                resolved, "", "must not be empty once resolved (WorkerConfig.load derives the empty default)"));
+                resolved,
+                "",
+                "must not be empty once resolved (WorkerConfig.load derives the empty default)"));
       }
     }
     Object maxSize = values.get(BATCH_MAX_SIZE_CONFIG);
@@ -317,12 +418,18 @@ public final class WorkerConfigDef {
     if (maxSize instanceof Integer size && maxInFlight instanceof Integer max && max < size) {
       problems.add(
           ConfigException.invalidValue(
-              PIPELINE_MAX_IN_FLIGHT_CONFIG, max.toString(), "must be at least " + BATCH_MAX_SIZE_CONFIG + " (" + size + ")"));
+              PIPELINE_MAX_IN_FLIGHT_CONFIG,
+              max.toString(),
+              "must be at least " + BATCH_MAX_SIZE_CONFIG + " (" + size + ")"));
     }
-    if (maxInFlight instanceof Integer max && resumeBelow instanceof Integer resume && resume >= max) {
+    if (maxInFlight instanceof Integer max
+        && resumeBelow instanceof Integer resume
+        && resume >= max) {
       problems.add(
           ConfigException.invalidValue(
-              PIPELINE_RESUME_BELOW_CONFIG, resume.toString(), "must be less than " + PIPELINE_MAX_IN_FLIGHT_CONFIG + " (" + max + ")"));
+              PIPELINE_RESUME_BELOW_CONFIG,
+              resume.toString(),
+              "must be less than " + PIPELINE_MAX_IN_FLIGHT_CONFIG + " (" + max + ")"));
     }
     for (int j = 1; j < TOPIC_KEYS.size(); j++) {
       for (int i = 0; i < j; i++) {
@@ -330,20 +437,28 @@ public final class WorkerConfigDef {
         Object b = values.get(TOPIC_KEYS.get(j));
         if (a instanceof String first && b instanceof String second) {
           if (first.equals(second)) {
-            problems.add(ConfigException.invalidValue(TOPIC_KEYS.get(j), second, "must differ from " + TOPIC_KEYS.get(i)));
+            problems.add(
+                ConfigException.invalidValue(
+                    TOPIC_KEYS.get(j), second, "must differ from " + TOPIC_KEYS.get(i)));
           } else if (collide(first, second)) {
             problems.add(
                 ConfigException.invalidValue(
                     TOPIC_KEYS.get(j),
                     second,
-                    "must not collide with " + TOPIC_KEYS.get(i) + " (" + first + "): Kafka treats . and _ in topic names alike"));
+                    "must not collide with "
+                        + TOPIC_KEYS.get(i)
+                        + " ("
+                        + first
+                        + "): Kafka treats . and _ in topic names alike"));
           }
         }
       }
     }
   }
 
-  /** Kafka refuses a topic whose name equals another's once '.' is read as '_' (Topic.hasCollision). */
+  /**
+   * Kafka refuses a topic whose name equals another's once '.' is read as '_' (Topic.hasCollision).
+   */
   private static boolean collide(String a, String b) {
     return Objects.equals(a.replace('.', '_'), b.replace('.', '_'));
   }

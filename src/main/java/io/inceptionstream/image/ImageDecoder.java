@@ -89,14 +89,18 @@ public final class ImageDecoder {
     }
     if (hint != ImageFormat.AUTO && hint != detected) {
       throw new ImageRejectedException(
-          Reason.UNSUPPORTED_FORMAT, "Image declared as " + hint + " but its bytes are " + detected);
+          Reason.UNSUPPORTED_FORMAT,
+          "Image declared as " + hint + " but its bytes are " + detected);
     }
     ImageHeader header = ImageHeader.read(bytes, detected);
     checkPixels(detected.name(), header.width(), header.height());
     if (header.scans() > MAX_JPEG_SCANS) {
       throw new ImageRejectedException(
           Reason.CORRUPT_IMAGE,
-          "JPEG has " + header.scans() + " scans, more than the " + MAX_JPEG_SCANS
+          "JPEG has "
+              + header.scans()
+              + " scans, more than the "
+              + MAX_JPEG_SCANS
               + " accepted (each scan re-reads the whole image; this looks like a decompression bomb)");
     }
     return decodeEncoded(header.withoutIccProfile(bytes), header);
@@ -113,7 +117,14 @@ public final class ImageDecoder {
     if (bytes.length != expected) {
       throw new ImageRejectedException(
           Reason.RAW_SIZE_MISMATCH,
-          "Raw RGB8 image of " + width + "x" + height + " needs " + expected + " bytes, got " + bytes.length);
+          "Raw RGB8 image of "
+              + width
+              + "x"
+              + height
+              + " needs "
+              + expected
+              + " bytes, got "
+              + bytes.length);
     }
     int[] pixels = new int[width * height];
     for (int i = 0, j = 0; i < pixels.length; i++, j += 3) {
@@ -124,26 +135,30 @@ public final class ImageDecoder {
 
   private RgbImage decodeEncoded(byte[] bytes, ImageHeader header) throws ImageRejectedException {
     ImageFormat format = header.format();
-    Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format.name().toLowerCase(Locale.ROOT));
+    Iterator<ImageReader> readers =
+        ImageIO.getImageReadersByFormatName(format.name().toLowerCase(Locale.ROOT));
     if (!readers.hasNext()) {
-      throw new ImageRejectedException(Reason.UNSUPPORTED_FORMAT, "No " + format + " decoder is installed");
+      throw new ImageRejectedException(
+          Reason.UNSUPPORTED_FORMAT, "No " + format + " decoder is installed");
     }
     ImageReader reader = readers.next();
     // libjpeg reports truncated and damaged data as warnings and fills the gap with gray.
     String[] damage = new String[1];
-    reader.addIIOReadWarningListener((source, warning) -> {
-      if (damage[0] == null && meansDamagedData(warning)) {
-        damage[0] = warning;
-      }
-    });
+    reader.addIIOReadWarningListener(
+        (source, warning) -> {
+          if (damage[0] == null && meansDamagedData(warning)) {
+            damage[0] = warning;
+          }
+        });
     try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
       // Metadata is ignored: it is not needed for the pixels, and parsing it inflates PNG text
       // chunks without any bound.
       reader.setInput(in, true, true);
       checkPixels(format.name(), reader.getWidth(0), reader.getHeight(0));
-      RgbImage image = format == ImageFormat.JPEG && header.components() == 4
-          ? fromFourChannelJpeg(reader.readRaster(0, null), header.adobeTransform())
-          : fromBufferedImage(reader.read(0));
+      RgbImage image =
+          format == ImageFormat.JPEG && header.components() == 4
+              ? fromFourChannelJpeg(reader.readRaster(0, null), header.adobeTransform())
+              : fromBufferedImage(reader.read(0));
       if (damage[0] != null) {
         throw new ImageRejectedException(
             Reason.CORRUPT_IMAGE, format + " image is truncated or damaged: " + damage[0]);
@@ -167,14 +182,27 @@ public final class ImageDecoder {
     if (w < 1 || h < 1) {
       throw new ImageRejectedException(
           Reason.TOO_MANY_PIXELS,
-          what + " declares an invalid size of " + w + "x" + h + ": width and height must be at least 1");
+          what
+              + " declares an invalid size of "
+              + w
+              + "x"
+              + h
+              + ": width and height must be at least 1");
     }
     // Both are below 2^32, so the product cannot overflow.
     long pixels = w * h;
     if (pixels > limits.maxPixels()) {
       throw new ImageRejectedException(
           Reason.TOO_MANY_PIXELS,
-          what + " declares " + w + "x" + h + " = " + pixels + " pixels, over the limit of " + limits.maxPixels());
+          what
+              + " declares "
+              + w
+              + "x"
+              + h
+              + " = "
+              + pixels
+              + " pixels, over the limit of "
+              + limits.maxPixels());
     }
   }
 
@@ -258,10 +286,12 @@ public final class ImageDecoder {
    * inverted (255 = no ink), and transform 0 means CMYK while any other value means YCCK, whose
    * first three channels are the YCbCr encoding of the ink of C, M and Y.
    */
-  private static RgbImage fromFourChannelJpeg(Raster raster, int adobeTransform) throws ImageRejectedException {
+  private static RgbImage fromFourChannelJpeg(Raster raster, int adobeTransform)
+      throws ImageRejectedException {
     if (raster.getNumBands() != 4) {
       throw new ImageRejectedException(
-          Reason.CORRUPT_IMAGE, "JPEG declares 4 colour components but decodes to " + raster.getNumBands());
+          Reason.CORRUPT_IMAGE,
+          "JPEG declares 4 colour components but decodes to " + raster.getNumBands());
     }
     int w = raster.getWidth();
     int h = raster.getHeight();
@@ -294,7 +324,8 @@ public final class ImageDecoder {
           k = 255 - row[s + 3];
         }
         int paper = 255 - k;
-        pixels[y * w + x] = mul255(255 - c, paper) << 16 | mul255(255 - m, paper) << 8 | mul255(255 - ye, paper);
+        pixels[y * w + x] =
+            mul255(255 - c, paper) << 16 | mul255(255 - m, paper) << 8 | mul255(255 - ye, paper);
       }
     }
     return new RgbImage(w, h, pixels);

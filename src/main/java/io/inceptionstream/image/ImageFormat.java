@@ -2,7 +2,9 @@ package io.inceptionstream.image;
 
 import java.util.Locale;
 
-/** The encodings the decoder accepts; {@link #AUTO} detects one of the first four from magic bytes. */
+/**
+ * The encodings the decoder accepts; {@link #AUTO} detects one of the first four from magic bytes.
+ */
 public enum ImageFormat {
   AUTO,
   JPEG,
@@ -35,7 +37,10 @@ public enum ImageFormat {
       return valueOf(name.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
-          "Invalid image encoding '" + name + "': must be one of auto, jpeg, png, bmp, gif, raw_rgb8", e);
+          "Invalid image encoding '"
+              + name
+              + "': must be one of auto, jpeg, png, bmp, gif, raw_rgb8",
+          e);
     }
   }
 }

@@ -132,7 +132,8 @@ record ImageHeader(
   // meaning rows stored top-down.
   private static ImageHeader bmp(byte[] b) throws ImageRejectedException {
     if (b.length < 26) {
-      throw corrupt("BMP is truncated inside its header (" + b.length + " bytes, needs at least 26)");
+      throw corrupt(
+          "BMP is truncated inside its header (" + b.length + " bytes, needs at least 26)");
     }
     long headerSize = u32le(b, 14);
     if (headerSize == 12) {
@@ -152,7 +153,9 @@ record ImageHeader(
       if (compression == 4 || compression == 5) {
         throw new ImageRejectedException(
             Reason.UNSUPPORTED_FORMAT,
-            "BMP with an embedded " + (compression == 4 ? "JPEG" : "PNG") + " image is not supported");
+            "BMP with an embedded "
+                + (compression == 4 ? "JPEG" : "PNG")
+                + " image is not supported");
       }
     }
     return of(ImageFormat.BMP, width, Math.abs(height));
@@ -185,7 +188,10 @@ record ImageHeader(
       if (marker == 0xD9) {
         break;
       }
-      if (marker == 0x00 || marker == 0x01 || marker == 0xD8 || (marker >= 0xD0 && marker <= 0xD7)) {
+      if (marker == 0x00
+          || marker == 0x01
+          || marker == 0xD8
+          || (marker >= 0xD0 && marker <= 0xD7)) {
         continue;
       }
       int start = i - 2;
@@ -196,11 +202,15 @@ record ImageHeader(
       int payload = i + 2;
       int end = i + length;
       if (length < 2) {
-        throw corrupt(String.format("JPEG marker 0xFF%02X at byte %d has an invalid length %d", marker, start, length));
+        throw corrupt(
+            String.format(
+                "JPEG marker 0xFF%02X at byte %d has an invalid length %d", marker, start, length));
       }
       if (end > n) {
         if (components == 0) {
-          throw corrupt(String.format("JPEG is truncated inside its 0xFF%02X segment at byte %d", marker, start));
+          throw corrupt(
+              String.format(
+                  "JPEG is truncated inside its 0xFF%02X segment at byte %d", marker, start));
         }
         break;
       }
@@ -214,7 +224,8 @@ record ImageHeader(
         components = b[payload + 5] & 0xFF;
         if (components != 1 && components != 3 && components != 4) {
           throw new ImageRejectedException(
-              Reason.UNSUPPORTED_FORMAT, "JPEG with " + components + " colour components is not supported");
+              Reason.UNSUPPORTED_FORMAT,
+              "JPEG with " + components + " colour components is not supported");
         }
         if (length < 8 + 3 * components) {
           throw corrupt("JPEG frame header is too short for " + components + " components");
@@ -245,21 +256,28 @@ record ImageHeader(
     return marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
   }
 
-  /** Rejects what the JDK's libjpeg cannot decode: only 8-bit Huffman baseline, extended, progressive. */
+  /**
+   * Rejects what the JDK's libjpeg cannot decode: only 8-bit Huffman baseline, extended,
+   * progressive.
+   */
   private static void checkProcess(int marker, int precision) throws ImageRejectedException {
     if (marker > 0xC2) {
-      String process = switch (marker) {
-        case 0xC3 -> "lossless";
-        case 0xC5, 0xC6, 0xC7, 0xCD, 0xCE, 0xCF -> "hierarchical";
-        default -> "arithmetic-coded";
-      };
+      String process =
+          switch (marker) {
+            case 0xC3 -> "lossless";
+            case 0xC5, 0xC6, 0xC7, 0xCD, 0xCE, 0xCF -> "hierarchical";
+            default -> "arithmetic-coded";
+          };
       throw new ImageRejectedException(
           Reason.UNSUPPORTED_FORMAT,
-          String.format("JPEG uses the %s process (SOF marker 0xFF%02X), which is not supported", process, marker));
+          String.format(
+              "JPEG uses the %s process (SOF marker 0xFF%02X), which is not supported",
+              process, marker));
     }
     if (precision != 8) {
       throw new ImageRejectedException(
-          Reason.UNSUPPORTED_FORMAT, "JPEG with " + precision + "-bit samples is not supported (8-bit only)");
+          Reason.UNSUPPORTED_FORMAT,
+          "JPEG with " + precision + "-bit samples is not supported (8-bit only)");
     }
   }
 
@@ -297,7 +315,10 @@ record ImageHeader(
   }
 
   private static long u32be(byte[] b, int i) {
-    return (long) (b[i] & 0xFF) << 24 | (b[i + 1] & 0xFF) << 16 | (b[i + 2] & 0xFF) << 8 | (b[i + 3] & 0xFF);
+    return (long) (b[i] & 0xFF) << 24
+        | (b[i + 1] & 0xFF) << 16
+        | (b[i + 2] & 0xFF) << 8
+        | (b[i + 3] & 0xFF);
   }
 
   private static int u16be(byte[] b, int i) {
@@ -313,6 +334,9 @@ record ImageHeader(
   }
 
   private static int s32le(byte[] b, int i) {
-    return (b[i] & 0xFF) | (b[i + 1] & 0xFF) << 8 | (b[i + 2] & 0xFF) << 16 | (b[i + 3] & 0xFF) << 24;
+    return (b[i] & 0xFF)
+        | (b[i + 1] & 0xFF) << 8
+        | (b[i + 2] & 0xFF) << 16
+        | (b[i + 3] & 0xFF) << 24;
   }
 }

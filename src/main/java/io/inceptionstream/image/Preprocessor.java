@@ -3,8 +3,8 @@ package io.inceptionstream.image;
 /**
  * Turns an {@link RgbImage} into the network's input: resized to 32x32 (area averaging when
  * shrinking, bilinear when enlarging; the whole image is stretched, not cropped), laid out
- * channel-first and normalised per channel as {@code (v / 255 - mean) / std}, written straight
- * into a caller's batch buffer. Thread-safe: holds only immutable settings.
+ * channel-first and normalised per channel as {@code (v / 255 - mean) / std}, written straight into
+ * a caller's batch buffer. Thread-safe: holds only immutable settings.
  */
 public final class Preprocessor {
 
@@ -28,7 +28,8 @@ public final class Preprocessor {
     }
     for (int c = 0; c < 3; c++) {
       if (!(std[c] > 0) || Float.isInfinite(std[c])) {
-        throw new IllegalArgumentException("std[" + c + "] must be positive and finite, got " + std[c]);
+        throw new IllegalArgumentException(
+            "std[" + c + "] must be positive and finite, got " + std[c]);
       }
       if (!Float.isFinite(mean[c])) {
         throw new IllegalArgumentException("mean[" + c + "] must be finite, got " + mean[c]);
@@ -79,8 +80,8 @@ public final class Preprocessor {
 
   /**
    * Resizes to 32x32 packed RGB. The filter is separable; the pass along the longer side runs
-   * first, so the intermediate holds 32 x (shorter side) values and a 1 x 20,000,000 image needs
-   * no more than a square one. Sums are in double: one output may average millions of pixels.
+   * first, so the intermediate holds 32 x (shorter side) values and a 1 x 20,000,000 image needs no
+   * more than a square one. Sums are in double: one output may average millions of pixels.
    */
   static int[] resize(RgbImage image) {
     int w = image.width();
@@ -119,8 +120,11 @@ public final class Preprocessor {
     return out;
   }
 
-  /** Weighted sum of packed pixels {@code src[base + k * stride]} for output {@code d} of an axis. */
-  private static void accumulate(int[] src, int base, int stride, Axis axis, int d, double[] tmp, int t) {
+  /**
+   * Weighted sum of packed pixels {@code src[base + k * stride]} for output {@code d} of an axis.
+   */
+  private static void accumulate(
+      int[] src, int base, int stride, Axis axis, int d, double[] tmp, int t) {
     double r = 0;
     double g = 0;
     double b = 0;

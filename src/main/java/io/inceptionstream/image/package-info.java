@@ -1,6 +1,6 @@
 /**
- * Image decoding, colour conversion, resizing and normalisation, in plain Java (ImageIO and AWT,
- * no engine types). {@link io.inceptionstream.image.ImageDecoder} turns encoded or raw bytes into an
+ * Image decoding, colour conversion, resizing and normalisation, in plain Java (ImageIO and AWT, no
+ * engine types). {@link io.inceptionstream.image.ImageDecoder} turns encoded or raw bytes into an
  * {@link io.inceptionstream.image.RgbImage}, rejecting bad input with a typed {@link
  * io.inceptionstream.image.ImageRejectedException} after checking sizes against {@link
  * io.inceptionstream.image.ImageLimits} before any pixel is decoded; {@link

@@ -30,7 +30,8 @@ public interface Backend extends AutoCloseable {
    *
    * @param device a concrete device name
    */
-  static Backend open(ModelDirectory model, RunnerOptions options, String device) throws InvalidModelException {
+  static Backend open(ModelDirectory model, RunnerOptions options, String device)
+      throws InvalidModelException {
     if (Engines.STAND_IN.equals(options.engine())) {
       return new StandInBackend(model.metadata().classes(), options);
     }

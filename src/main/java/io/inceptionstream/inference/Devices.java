@@ -6,7 +6,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** Parses device names: {@code auto} (every GPU the engine sees, else the CPU), {@code cpu}, {@code gpu0}… */
+/**
+ * Parses device names: {@code auto} (every GPU the engine sees, else the CPU), {@code cpu}, {@code
+ * gpu0}…
+ */
 public final class Devices {
 
   private Devices() {}
@@ -52,8 +55,8 @@ public final class Devices {
   }
 
   /**
-   * Resolves a device name to the concrete device names it stands for, for example {@code auto}
-   * to {@code [gpu0, gpu1]} or {@code [cpu]}.
+   * Resolves a device name to the concrete device names it stands for, for example {@code auto} to
+   * {@code [gpu0, gpu1]} or {@code [cpu]}.
    */
   public static List<String> resolveNames(String name, String engineName) {
     if (Engines.STAND_IN.equals(engineName)) {

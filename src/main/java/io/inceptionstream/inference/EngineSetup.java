@@ -12,11 +12,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Process-wide engine settings that must be in place before the first DJL engine loads: offline
- * mode (nothing is ever downloaded; natives come from the jars on the class path), a writable
- * cache directory for the extracted natives, and the native thread settings. MXNet and OpenMP read
- * their settings from the C environment when the library loads, which Java cannot change; this
- * class calls libc's {@code setenv} through JNA (already on the class path with DJL) for each
- * variable the user has not set. Call {@link #apply} once, early, from the main thread.
+ * mode (nothing is ever downloaded; natives come from the jars on the class path), a writable cache
+ * directory for the extracted natives, and the native thread settings. MXNet and OpenMP read their
+ * settings from the C environment when the library loads, which Java cannot change; this class
+ * calls libc's {@code setenv} through JNA (already on the class path with DJL) for each variable
+ * the user has not set. Call {@link #apply} once, early, from the main thread.
  */
 public final class EngineSetup {
 
@@ -40,7 +40,8 @@ public final class EngineSetup {
     applied = true;
     int n = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
     System.setProperty("ai.djl.offline", "true");
-    if (System.getProperty("ai.djl.default_engine") == null && System.getenv("DJL_DEFAULT_ENGINE") == null) {
+    if (System.getProperty("ai.djl.default_engine") == null
+        && System.getenv("DJL_DEFAULT_ENGINE") == null) {
       // Shape inference inside DJL blocks uses the default engine; keep it MXNet even when the
       // PyTorch engine is also on the class path.
       System.setProperty("ai.djl.default_engine", "MXNet");
@@ -83,7 +84,12 @@ public final class EngineSetup {
         LOG.warn("setenv({}) failed with {}; export it before starting", name, rc);
       }
     } catch (UnsatisfiedLinkError | RuntimeException e) {
-      LOG.warn("Cannot set {} ({}); export {}={} before starting for best speed", name, e.getClass().getName(), name, value);
+      LOG.warn(
+          "Cannot set {} ({}); export {}={} before starting for best speed",
+          name,
+          e.getClass().getName(),
+          name,
+          value);
     }
   }
 
@@ -98,6 +104,8 @@ public final class EngineSetup {
     } catch (IOException | SecurityException e) {
       LOG.debug("{} not usable: {}", home, e.toString());
     }
-    return Path.of(System.getProperty("java.io.tmpdir"), "inception-stream-djl-" + System.getProperty("user.name", "user"));
+    return Path.of(
+        System.getProperty("java.io.tmpdir"),
+        "inception-stream-djl-" + System.getProperty("user.name", "user"));
   }
 }

@@ -9,6 +9,7 @@ public final class Engines {
 
   public static final String MXNET = "MXNet";
   public static final String PYTORCH = "PyTorch";
+
   /** The zero-cost stand-in ({@link StandInBackend}), for pipeline benchmarks only. */
   public static final String STAND_IN = "stand-in";
 
@@ -24,8 +25,9 @@ public final class Engines {
       case "mxnet" -> MXNET;
       case "pytorch" -> PYTORCH;
       case "stand-in" -> STAND_IN;
-      default -> throw new IllegalArgumentException(
-          "Invalid engine '" + name + "': must be mxnet, pytorch or stand-in");
+      default ->
+          throw new IllegalArgumentException(
+              "Invalid engine '" + name + "': must be mxnet, pytorch or stand-in");
     };
   }
 
@@ -41,7 +43,11 @@ public final class Engines {
     Set<String> all = Engine.getAllEngines();
     if (!all.contains(engine)) {
       throw new IllegalArgumentException(
-          "Engine " + engine + " is not in this build (available: " + all + ")"
+          "Engine "
+              + engine
+              + " is not in this build (available: "
+              + all
+              + ")"
               + (PYTORCH.equals(engine) ? "; rebuild with 'mvn -Ppytorch package' to add it" : ""));
     }
   }

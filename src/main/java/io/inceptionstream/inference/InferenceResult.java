@@ -4,8 +4,8 @@ import io.inceptionstream.model.Tap;
 import java.util.List;
 
 /**
- * The outputs of one forward pass over a batch, as plain Java arrays: row-major logits and
- * softmax probabilities (n x classes) and one n x dimension array per tap.
+ * The outputs of one forward pass over a batch, as plain Java arrays: row-major logits and softmax
+ * probabilities (n x classes) and one n x dimension array per tap.
  *
  * @param size images in the batch
  * @param classes classes per image

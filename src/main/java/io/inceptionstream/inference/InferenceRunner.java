@@ -18,14 +18,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Runs the network on one device: owns the DJL model and predictor and, per batch, one
- * NDManager that is closed when the batch's outputs have been copied out. Create, use and close
- * it on one thread (DJL predictors are not thread-safe and MXNet wants a fixed thread).
+ * Runs the network on one device: owns the DJL model and predictor and, per batch, one NDManager
+ * that is closed when the batch's outputs have been copied out. Create, use and close it on one
+ * thread (DJL predictors are not thread-safe and MXNet wants a fixed thread).
  */
 public final class InferenceRunner implements Backend {
 
   /** Floats per preprocessed image: 3 x 32 x 32. */
-  public static final int IMAGE_FLOATS = Architecture.CHANNELS * Architecture.SIZE * Architecture.SIZE;
+  public static final int IMAGE_FLOATS =
+      Architecture.CHANNELS * Architecture.SIZE * Architecture.SIZE;
 
   private final ModelDirectory directory;
   private final List<Tap> taps;
@@ -98,25 +99,36 @@ public final class InferenceRunner implements Backend {
   }
 
   /**
-   * Runs one forward pass over {@code n} preprocessed images laid out as n x 3 x 32 x 32 floats
-   * at the start of {@code pixels} (the array may be longer and is reused by the caller).
+   * Runs one forward pass over {@code n} preprocessed images laid out as n x 3 x 32 x 32 floats at
+   * the start of {@code pixels} (the array may be longer and is reused by the caller).
    *
    * @throws InferenceException wrapping any engine failure
    */
   @Override
   public InferenceResult infer(float[] pixels, int n) {
     if (n < 1 || (long) n * IMAGE_FLOATS > pixels.length) {
-      throw new IllegalArgumentException("Batch of " + n + " images does not fit " + pixels.length + " floats");
+      throw new IllegalArgumentException(
+          "Batch of " + n + " images does not fit " + pixels.length + " floats");
     }
     try {
       return predictor.predict(new Batch(pixels, n));
     } catch (TranslateException | RuntimeException e) {
       throw new InferenceException(
-          "Forward pass on " + Devices.name(device) + " (" + engine + ") failed for a batch of " + n + ": " + e.getMessage(), e);
+          "Forward pass on "
+              + Devices.name(device)
+              + " ("
+              + engine
+              + ") failed for a batch of "
+              + n
+              + ": "
+              + e.getMessage(),
+          e);
     }
   }
 
-  /** Runs one batch of zeros for each size so the engine allocates and tunes before real traffic. */
+  /**
+   * Runs one batch of zeros for each size so the engine allocates and tunes before real traffic.
+   */
   @Override
   public void warmUp(int... batchSizes) {
     int max = 0;

@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Measures the model alone: images per second per batch size on one device, after warm-up,
- * as the median of several timed runs. This is the ceiling the streaming worker is measured
- * against. Runs on the calling thread.
+ * Measures the model alone: images per second per batch size on one device, after warm-up, as the
+ * median of several timed runs. This is the ceiling the streaming worker is measured against. Runs
+ * on the calling thread.
  */
 public final class ModelBenchmark {
 
@@ -67,7 +67,14 @@ public final class ModelBenchmark {
           millis[r] = (System.nanoTime() - start) / 1e6;
         }
         double median = median(millis);
-        results.add(new Result(b, b * 1000.0 / median, median, Arrays.stream(millis).min().orElseThrow(), Arrays.stream(millis).max().orElseThrow(), runs));
+        results.add(
+            new Result(
+                b,
+                b * 1000.0 / median,
+                median,
+                Arrays.stream(millis).min().orElseThrow(),
+                Arrays.stream(millis).max().orElseThrow(),
+                runs));
       }
     }
     return results;

@@ -92,7 +92,8 @@ final class MxnetGraph {
             parameter(Parameter.Type.WEIGHT),
             parameter(Parameter.Type.BIAS));
     if (parameters.hasNext()) {
-      throw new IllegalStateException("Network has parameters the compiled graph does not use: " + parameters.next().getKey());
+      throw new IllegalStateException(
+          "Network has parameters the compiled graph does not use: " + parameters.next().getKey());
     }
     ArrayNode heads = JSON.createArrayNode();
     heads.add(entry(logits));
@@ -133,10 +134,14 @@ final class MxnetGraph {
             "Convolution",
             "conv" + nodes.size(),
             Map.of(
-                "kernel", "(" + kernel + ", " + kernel + ")",
-                "pad", "(" + pad + ", " + pad + ")",
-                "num_filter", Integer.toString(filters),
-                "no_bias", "False"),
+                "kernel",
+                "(" + kernel + ", " + kernel + ")",
+                "pad",
+                "(" + pad + ", " + pad + ")",
+                "num_filter",
+                Integer.toString(filters),
+                "no_bias",
+                "False"),
             input,
             parameter(Parameter.Type.WEIGHT),
             parameter(Parameter.Type.BIAS));
@@ -184,7 +189,12 @@ final class MxnetGraph {
     Pair<String, Parameter> p = parameters.next();
     if (p.getValue().getType() != expected) {
       throw new IllegalStateException(
-          "Parameter " + p.getKey() + " is " + p.getValue().getType() + " but the graph expects " + expected);
+          "Parameter "
+              + p.getKey()
+              + " is "
+              + p.getValue().getType()
+              + " but the graph expects "
+              + expected);
     }
     bound.add(p);
     return variable(p.getKey());

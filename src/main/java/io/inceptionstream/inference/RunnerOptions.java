@@ -9,8 +9,8 @@ import java.util.List;
  * @param taps embedding taps returned with every batch
  * @param normalize whether embeddings are L2-normalised
  * @param engine {@link Engines#MXNET} or {@link Engines#PYTORCH}
- * @param compile on MXNet, run the compiled graph (faster, same outputs) instead of the block op
- *     by op; ignored on other engines
+ * @param compile on MXNet, run the compiled graph (faster, same outputs) instead of the block op by
+ *     op; ignored on other engines
  */
 public record RunnerOptions(List<Tap> taps, boolean normalize, String engine, boolean compile) {
 

@@ -11,7 +11,9 @@ import java.util.List;
  */
 public record Scored(int index, float probability) {
 
-  /** The {@code k} largest of {@code values[offset .. offset+length)}, largest first, ties by index. */
+  /**
+   * The {@code k} largest of {@code values[offset .. offset+length)}, largest first, ties by index.
+   */
   public static List<Scored> topK(float[] values, int offset, int length, int k) {
     int n = Math.min(k, length);
     List<Scored> out = new ArrayList<>(n);

@@ -35,7 +35,8 @@ public final class StandInBackend implements Backend {
       Arrays.fill(e, normalize ? (float) (1 / Math.sqrt(t.dimension())) : 1f);
       embeddings.add(e);
     }
-    return new InferenceResult(n, classes, logits, Scored.softmaxRows(logits, n, classes), taps, embeddings, normalize);
+    return new InferenceResult(
+        n, classes, logits, Scored.softmaxRows(logits, n, classes), taps, embeddings, normalize);
   }
 
   @Override

@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One polled input record, detached from Kafka's types so that later stages need no Kafka
- * imports. Immutable (the byte arrays are not copied and must not be modified).
+ * One polled input record, detached from Kafka's types so that later stages need no Kafka imports.
+ * Immutable (the byte arrays are not copied and must not be modified).
  *
  * @param topic source topic
  * @param partition source partition
@@ -29,7 +29,15 @@ public record InputRecord(
     long epoch) {
 
   /** A record outside any assignment epoch (tests, tools). */
-  public InputRecord(String topic, int partition, long offset, byte[] key, byte[] value, List<Map.Entry<String, byte[]>> headers, long kafkaTimestamp, long polledAt) {
+  public InputRecord(
+      String topic,
+      int partition,
+      long offset,
+      byte[] key,
+      byte[] value,
+      List<Map.Entry<String, byte[]>> headers,
+      long kafkaTimestamp,
+      long polledAt) {
     this(topic, partition, offset, key, value, headers, kafkaTimestamp, polledAt, 0);
   }
 

@@ -8,10 +8,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Offsets in flight per partition, and the highest offset that may be committed: the offset
- * after the longest prefix of completed records. Records register in poll order (increasing
- * offsets within a partition) and complete in any order; the committable position never passes
- * an unfinished record. Single-threaded: owned by the poll thread (completions reach it through a
+ * Offsets in flight per partition, and the highest offset that may be committed: the offset after
+ * the longest prefix of completed records. Records register in poll order (increasing offsets
+ * within a partition) and complete in any order; the committable position never passes an
+ * unfinished record. Single-threaded: owned by the poll thread (completions reach it through a
  * queue).
  *
  * @param <P> the partition key type
@@ -44,7 +44,8 @@ public final class OffsetTracker<P> {
     Partition p = partitions.computeIfAbsent(partition, k -> new Partition());
     Entry last = p.entries.peekLast();
     if (last != null && offset <= last.offset) {
-      throw new IllegalStateException("Offset " + offset + " of " + partition + " registered after " + last.offset);
+      throw new IllegalStateException(
+          "Offset " + offset + " of " + partition + " registered after " + last.offset);
     }
     Entry e = new Entry(offset, bytes);
     p.entries.addLast(e);
@@ -54,8 +55,8 @@ public final class OffsetTracker<P> {
   }
 
   /**
-   * Marks a record finished (all its outputs acknowledged). Unknown records (of a partition
-   * dropped by {@link #forget}) are ignored.
+   * Marks a record finished (all its outputs acknowledged). Unknown records (of a partition dropped
+   * by {@link #forget}) are ignored.
    *
    * @return whether the record was known
    */
@@ -78,8 +79,8 @@ public final class OffsetTracker<P> {
   }
 
   /**
-   * Positions that advanced since the last call: partition → next offset to consume, for a
-   * commit. Each position is reported once.
+   * Positions that advanced since the last call: partition → next offset to consume, for a commit.
+   * Each position is reported once.
    */
   public Map<P, Long> takeCommittable() {
     Map<P, Long> out = new LinkedHashMap<>();
@@ -123,8 +124,8 @@ public final class OffsetTracker<P> {
   }
 
   /**
-   * Drops a partition (revoked with unfinished records): its records no longer count as in
-   * flight, later completions are ignored, and nothing more is committed for it.
+   * Drops a partition (revoked with unfinished records): its records no longer count as in flight,
+   * later completions are ignored, and nothing more is committed for it.
    *
    * @return records abandoned
    */

@@ -30,8 +30,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The poll thread, sole owner of the {@link KafkaConsumer}. It registers every polled record in
- * the {@link OffsetTracker} and hands it on in poll order; it never blocks on the pipeline: when
+ * The poll thread, sole owner of the {@link KafkaConsumer}. It registers every polled record in the
+ * {@link OffsetTracker} and hands it on in poll order; it never blocks on the pipeline: when
  * records in flight (or their bytes) would pass the bound it pauses its partitions and keeps
  * polling, and resumes them below the low-water mark. At least once, it commits per partition the
  * offset after the longest prefix of completed records; completions arrive from other threads
@@ -102,7 +102,12 @@ public final class PollLoop implements Runnable, Ownership {
    * @param consumerProperties merged consumer settings (bootstrap servers, group, user overrides)
    * @param downstream receives every polled record, in poll order, on this thread; must not block
    */
-  public PollLoop(Settings settings, Map<String, Object> consumerProperties, Consumer<InputRecord> downstream, Failure failure, WorkerMetrics metrics) {
+  public PollLoop(
+      Settings settings,
+      Map<String, Object> consumerProperties,
+      Consumer<InputRecord> downstream,
+      Failure failure,
+      WorkerMetrics metrics) {
     this.settings = settings;
     this.downstream = downstream;
     this.failure = failure;
@@ -111,13 +116,19 @@ public final class PollLoop implements Runnable, Ownership {
     props.putAll(consumerProperties);
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    int requested = Integer.parseInt(String.valueOf(props.get(ConsumerConfig.MAX_POLL_RECORDS_CONFIG)));
+    props.put(
+        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    int requested =
+        Integer.parseInt(String.valueOf(props.get(ConsumerConfig.MAX_POLL_RECORDS_CONFIG)));
     this.maxPollRecords = Math.max(1, Math.min(requested, Math.max(1, settings.maxInFlight() / 4)));
     props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(maxPollRecords));
-    long maxPollInterval = Long.parseLong(String.valueOf(props.getOrDefault(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, "300000")));
+    long maxPollInterval =
+        Long.parseLong(
+            String.valueOf(
+                props.getOrDefault(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, "300000")));
     // The revocation wait runs inside poll(): keep it well inside max.poll.interval.ms.
-    this.revokeWait = Duration.ofMillis(Math.min(settings.drainTimeout().toMillis(), maxPollInterval * 8 / 10));
+    this.revokeWait =
+        Duration.ofMillis(Math.min(settings.drainTimeout().toMillis(), maxPollInterval * 8 / 10));
     this.consumer = new KafkaConsumer<>(props);
     metrics.gauge(WorkerMetrics.IN_FLIGHT, () -> inFlight);
     metrics.gauge(WorkerMetrics.IN_FLIGHT_BYTES, () -> inFlightBytes);
@@ -133,13 +144,20 @@ public final class PollLoop implements Runnable, Ownership {
   public static Map<String, Object> defaults(int maxInFlight) {
     Map<String, Object> d = new LinkedHashMap<>();
     d.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    d.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+    d.put(
+        ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+        CooperativeStickyAssignor.class.getName());
     d.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    d.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(Math.max(1, Math.min(500, maxInFlight / 4))));
+    d.put(
+        ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+        Integer.toString(Math.max(1, Math.min(500, maxInFlight / 4))));
     return d;
   }
 
-  /** Called by any thread when a record needs nothing more: its outputs are durable, or it was skipped. */
+  /**
+   * Called by any thread when a record needs nothing more: its outputs are durable, or it was
+   * skipped.
+   */
   public void completed(InputRecord record) {
     completions.add(record);
   }
@@ -154,7 +172,10 @@ public final class PollLoop implements Runnable, Ownership {
     return assignedOnce;
   }
 
-  /** The consumer's group metadata as of the last poll or rebalance, for transactional offset commits. */
+  /**
+   * The consumer's group metadata as of the last poll or rebalance, for transactional offset
+   * commits.
+   */
   public ConsumerGroupMetadata groupMetadata() {
     return groupMetadata;
   }
@@ -211,7 +232,11 @@ public final class PollLoop implements Runnable, Ownership {
 
   /** The partition's offsets went back (a reset after truncation): start a new epoch. */
   private void reset(TopicPartition tp, long offset, long last) {
-    LOG.warn("{} went back from offset {} to {} (offset reset); its earlier records are abandoned", tp, last, offset);
+    LOG.warn(
+        "{} went back from offset {} to {} (offset reset); its earlier records are abandoned",
+        tp,
+        last,
+        offset);
     abandoned += tracker.forget(tp);
     positions.remove(tp);
     committed.remove(tp);
@@ -224,7 +249,10 @@ public final class PollLoop implements Runnable, Ownership {
     if (failure.failed()) {
       LOG.warn("Stopping after a fatal error; committing only completed records");
     } else {
-      LOG.info("Stopping: no new records; waiting up to {} for {} in flight", settings.drainTimeout(), tracker.inFlight());
+      LOG.info(
+          "Stopping: no new records; waiting up to {} for {} in flight",
+          settings.drainTimeout(),
+          tracker.inFlight());
     }
     pauseAll();
     long deadline = System.nanoTime() + settings.drainTimeout().toNanos();
@@ -237,7 +265,9 @@ public final class PollLoop implements Runnable, Ownership {
     }
     drainCompletions();
     if (tracker.inFlight() > 0) {
-      LOG.warn("{} records still in flight at shutdown; they stay uncommitted and will be processed again", tracker.inFlight());
+      LOG.warn(
+          "{} records still in flight at shutdown; they stay uncommitted and will be processed again",
+          tracker.inFlight());
     }
     // Whatever is still in the pipeline now belongs to no one: skip its outputs.
     epochs.clear();
@@ -259,7 +289,16 @@ public final class PollLoop implements Runnable, Ownership {
     for (Header h : r.headers()) {
       headers.add(new java.util.AbstractMap.SimpleImmutableEntry<>(h.key(), h.value()));
     }
-    return new InputRecord(r.topic(), r.partition(), r.offset(), r.key(), r.value(), List.copyOf(headers), r.timestamp(), now, epoch);
+    return new InputRecord(
+        r.topic(),
+        r.partition(),
+        r.offset(),
+        r.key(),
+        r.value(),
+        List.copyOf(headers),
+        r.timestamp(),
+        now,
+        epoch);
   }
 
   private void drainCompletions() {
@@ -293,7 +332,11 @@ public final class PollLoop implements Runnable, Ownership {
       pauseAll();
       pauses++;
       LOG.debug("Paused: {} records, {} bytes in flight", n, tracker.inFlightBytes());
-    } else if (paused && !stopping && !overCount && n <= settings.resumeBelow() && tracker.inFlightBytes() < settings.maxInFlightBytes() / 2) {
+    } else if (paused
+        && !stopping
+        && !overCount
+        && n <= settings.resumeBelow()
+        && tracker.inFlightBytes() < settings.maxInFlightBytes() / 2) {
       consumer.resume(consumer.paused());
       paused = false;
       pausedCount = 0;
@@ -323,11 +366,12 @@ public final class PollLoop implements Runnable, Ownership {
     lastCommitNanos = now;
     positions.putAll(tracker.takeCommittable());
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-    positions.forEach((tp, off) -> {
-      if (!off.equals(committed.get(tp))) {
-        offsets.put(tp, new OffsetAndMetadata(off));
-      }
-    });
+    positions.forEach(
+        (tp, off) -> {
+          if (!off.equals(committed.get(tp))) {
+            offsets.put(tp, new OffsetAndMetadata(off));
+          }
+        });
     if (offsets.isEmpty()) {
       return;
     }
@@ -336,16 +380,23 @@ public final class PollLoop implements Runnable, Ownership {
         consumer.commitSync(offsets, Duration.ofSeconds(10));
         offsets.forEach((tp, om) -> committed.put(tp, om.offset()));
       } catch (RuntimeException e) {
-        LOG.warn("Commit of {} failed: {}; those records will be processed again", offsets, e.toString());
+        LOG.warn(
+            "Commit of {} failed: {}; those records will be processed again",
+            offsets,
+            e.toString());
       }
     } else {
-      consumer.commitAsync(offsets, (done, error) -> {
-        if (error != null) {
-          LOG.warn("Asynchronous commit failed ({}); the next commit sends it again", error.toString());
-        } else {
-          done.forEach((tp, om) -> committed.merge(tp, om.offset(), Math::max));
-        }
-      });
+      consumer.commitAsync(
+          offsets,
+          (done, error) -> {
+            if (error != null) {
+              LOG.warn(
+                  "Asynchronous commit failed ({}); the next commit sends it again",
+                  error.toString());
+            } else {
+              done.forEach((tp, om) -> committed.merge(tp, om.offset(), Math::max));
+            }
+          });
     }
   }
 
@@ -396,7 +447,11 @@ public final class PollLoop implements Runnable, Ownership {
         }
         int left = tracker.inFlight(revoked);
         if (left > 0) {
-          LOG.warn("{} records of revoked {} unfinished after {}; they stay uncommitted and their outputs are skipped", left, revoked, revokeWait);
+          LOG.warn(
+              "{} records of revoked {} unfinished after {}; they stay uncommitted and their outputs are skipped",
+              left,
+              revoked,
+              revokeWait);
         }
         maybeCommit(true);
       }
@@ -415,7 +470,10 @@ public final class PollLoop implements Runnable, Ownership {
         int n = tracker.inFlight(tp);
         endEpoch(tp);
         if (n > 0) {
-          LOG.warn("Lost {} with {} records in flight; they stay uncommitted and their outputs are skipped", tp, n);
+          LOG.warn(
+              "Lost {} with {} records in flight; they stay uncommitted and their outputs are skipped",
+              tp,
+              n);
         }
       }
       sampleInFlight();

@@ -24,8 +24,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The worker's HTTP endpoint: {@code /metrics} in Prometheus text format (Prometheus' own
  * Dropwizard bridge over the worker's registry), {@code /health/live} and {@code /health/ready}
- * (200 when every check passes, 503 otherwise, with a JSON body naming each check). Uses the
- * JDK's HTTP server on one named daemon thread. Thread-safe.
+ * (200 when every check passes, 503 otherwise, with a JSON body naming each check). Uses the JDK's
+ * HTTP server on one named daemon thread. Thread-safe.
  */
 public final class MetricsServer implements AutoCloseable {
 
@@ -42,15 +42,23 @@ public final class MetricsServer implements AutoCloseable {
    * @param liveness checks for {@code /health/live}
    * @param readiness checks for {@code /health/ready}
    */
-  public MetricsServer(String bind, int port, WorkerMetrics metrics, HealthCheckRegistry liveness, HealthCheckRegistry readiness) throws IOException {
+  public MetricsServer(
+      String bind,
+      int port,
+      WorkerMetrics metrics,
+      HealthCheckRegistry liveness,
+      HealthCheckRegistry readiness)
+      throws IOException {
     new DropwizardExports(metrics.registry()).register(prometheus);
     server = HttpServer.create(new InetSocketAddress(bind, port), 16);
     AtomicInteger n = new AtomicInteger();
-    executor = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "metrics-http-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
+    executor =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "metrics-http-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
     server.setExecutor(executor);
     server.createContext("/metrics", this::metrics);
     server.createContext("/health/live", ex -> health(ex, liveness));
@@ -75,19 +83,21 @@ public final class MetricsServer implements AutoCloseable {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("healthy", healthy);
     Map<String, Object> each = new LinkedHashMap<>();
-    results.forEach((name, r) -> {
-      Map<String, Object> one = new LinkedHashMap<>();
-      one.put("healthy", r.isHealthy());
-      if (r.getMessage() != null) {
-        one.put("message", r.getMessage());
-      }
-      each.put(name, one);
-    });
+    results.forEach(
+        (name, r) -> {
+          Map<String, Object> one = new LinkedHashMap<>();
+          one.put("healthy", r.isHealthy());
+          if (r.getMessage() != null) {
+            one.put("message", r.getMessage());
+          }
+          each.put(name, one);
+        });
     body.put("checks", each);
     respond(ex, healthy ? 200 : 503, "application/json", JSON.writeValueAsString(body));
   }
 
-  private static void respond(HttpExchange ex, int status, String type, String body) throws IOException {
+  private static void respond(HttpExchange ex, int status, String type, String body)
+      throws IOException {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     ex.getResponseHeaders().set("Content-Type", type);
     ex.sendResponseHeaders(status, bytes.length);

@@ -10,8 +10,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
- * Every metric the worker publishes, by name, in one Dropwizard registry. The names are a
- * contract (docs/operations.md lists them); Prometheus sees them with dots and dashes turned into
+ * Every metric the worker publishes, by name, in one Dropwizard registry. The names are a contract
+ * (docs/operations.md lists them); Prometheus sees them with dots and dashes turned into
  * underscores and the prefix {@code inception_stream_}. Meters, histograms and timers are
  * thread-safe; gauges read values their owners publish.
  */
@@ -23,20 +23,28 @@ public final class WorkerMetrics {
 
   /** Input records polled. */
   public final Meter recordsIn;
+
   /** Records whose prediction (and embeddings) were acknowledged. */
   public final Meter recordsPredicted;
+
   /** Records sent to the dead-letter topic and acknowledged. */
   public final Meter recordsDeadLettered;
+
   /** Images per forward pass. */
   public final Histogram batchSize;
+
   /** Items waiting in the batcher's input when a batch is flushed. */
   public final Histogram queueDepth;
+
   /** How long the oldest image of a batch waited for the batch to fill. */
   public final Timer batchFillWait;
+
   /** One forward pass. */
   public final Timer inferenceBatch;
+
   /** Forward-pass time divided by the images in the batch. */
   public final Timer inferenceImage;
+
   /** From the input's creation time to the acknowledgement of its last output. */
   public final Timer endToEndLatency;
 
@@ -86,5 +94,13 @@ public final class WorkerMetrics {
 
   /** Every gauge the poll thread registers, for documentation checks. */
   public static final java.util.List<String> GAUGES =
-      java.util.List.of(IN_FLIGHT, IN_FLIGHT_BYTES, IN_FLIGHT_MAX, PAUSED_PARTITIONS, ASSIGNED_PARTITIONS, PAUSES, RESUMES, CONSUMER_LAG);
+      java.util.List.of(
+          IN_FLIGHT,
+          IN_FLIGHT_BYTES,
+          IN_FLIGHT_MAX,
+          PAUSED_PARTITIONS,
+          ASSIGNED_PARTITIONS,
+          PAUSES,
+          RESUMES,
+          CONSUMER_LAG);
 }

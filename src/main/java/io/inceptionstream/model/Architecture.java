@@ -4,9 +4,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The seed's GoogLeNet for 32x32 inputs as data: the stem, the nine Inception modules and where
- * the two stride-2 max-pools sit. The DJL blocks, the reference forward in the tests and {@code
- * model info} all read this one table.
+ * The seed's GoogLeNet for 32x32 inputs as data: the stem, the nine Inception modules and where the
+ * two stride-2 max-pools sit. The DJL blocks, the reference forward in the tests and {@code model
+ * info} all read this one table.
  */
 public final class Architecture {
 

@@ -5,9 +5,9 @@ import java.util.List;
 
 /**
  * Analytic sizes of the seed's network, computed from {@link Architecture} alone: output shapes,
- * parameters and multiply-accumulates (MACs) per layer, and the seed's comparison of each
- * Inception module with and without its 1x1 reductions. Counts include convolution and linear
- * weights and biases and BatchNorm gamma and beta; MACs count convolutions and the linear layer.
+ * parameters and multiply-accumulates (MACs) per layer, and the seed's comparison of each Inception
+ * module with and without its 1x1 reductions. Counts include convolution and linear weights and
+ * biases and BatchNorm gamma and beta; MACs count convolutions and the linear layer.
  */
 public final class Complexity {
 
@@ -48,16 +48,31 @@ public final class Complexity {
   public static List<Layer> layers(int classes) {
     List<Layer> rows = new ArrayList<>();
     int s = Architecture.SIZE;
-    rows.add(new Layer("pre", List.of(Architecture.STEM, s, s), conv(Architecture.CHANNELS, Architecture.STEM, 3), convMacs(Architecture.CHANNELS, Architecture.STEM, 3, s)));
+    rows.add(
+        new Layer(
+            "pre",
+            List.of(Architecture.STEM, s, s),
+            conv(Architecture.CHANNELS, Architecture.STEM, 3),
+            convMacs(Architecture.CHANNELS, Architecture.STEM, 3, s)));
     for (InceptionSpec m : Architecture.MODULES) {
-      rows.add(new Layer(m.name(), List.of(m.out(), m.spatial(), m.spatial()), reducedParameters(m), reducedMacs(m)));
+      rows.add(
+          new Layer(
+              m.name(),
+              List.of(m.out(), m.spatial(), m.spatial()),
+              reducedParameters(m),
+              reducedMacs(m)));
       if (Architecture.poolsAfter(m.name())) {
         int half = (m.spatial() + 1) / 2;
         rows.add(new Layer("pool_" + m.name(), List.of(m.out(), half, half), 0, 0));
       }
     }
     rows.add(new Layer("gap", List.of(Architecture.FEATURES), 0, 0));
-    rows.add(new Layer("fc", List.of(classes), (long) Architecture.FEATURES * classes + classes, (long) Architecture.FEATURES * classes));
+    rows.add(
+        new Layer(
+            "fc",
+            List.of(classes),
+            (long) Architecture.FEATURES * classes + classes,
+            (long) Architecture.FEATURES * classes));
     return rows;
   }
 
@@ -85,25 +100,47 @@ public final class Complexity {
     List<ModuleComparison> rows = new ArrayList<>();
     for (InceptionSpec m : Architecture.MODULES) {
       int s = m.spatial();
-      long naiveParams = conv(m.in(), m.n1(), 1) + conv(m.in(), m.n3(), 3) + conv(m.in(), m.n5(), 3) + conv(m.n5(), m.n5(), 3);
-      long naiveMacs = convMacs(m.in(), m.n1(), 1, s) + convMacs(m.in(), m.n3(), 3, s) + convMacs(m.in(), m.n5(), 3, s) + convMacs(m.n5(), m.n5(), 3, s);
-      rows.add(new ModuleComparison(m.name(), reducedParameters(m), naiveParams, reducedMacs(m), naiveMacs, m.out(), m.n1() + m.n3() + m.n5() + m.in()));
+      long naiveParams =
+          conv(m.in(), m.n1(), 1)
+              + conv(m.in(), m.n3(), 3)
+              + conv(m.in(), m.n5(), 3)
+              + conv(m.n5(), m.n5(), 3);
+      long naiveMacs =
+          convMacs(m.in(), m.n1(), 1, s)
+              + convMacs(m.in(), m.n3(), 3, s)
+              + convMacs(m.in(), m.n5(), 3, s)
+              + convMacs(m.n5(), m.n5(), 3, s);
+      rows.add(
+          new ModuleComparison(
+              m.name(),
+              reducedParameters(m),
+              naiveParams,
+              reducedMacs(m),
+              naiveMacs,
+              m.out(),
+              m.n1() + m.n3() + m.n5() + m.in()));
     }
     return rows;
   }
 
   private static long reducedParameters(InceptionSpec m) {
     return conv(m.in(), m.n1(), 1)
-        + conv(m.in(), m.r3(), 1) + conv(m.r3(), m.n3(), 3)
-        + conv(m.in(), m.r5(), 1) + conv(m.r5(), m.n5(), 3) + conv(m.n5(), m.n5(), 3)
+        + conv(m.in(), m.r3(), 1)
+        + conv(m.r3(), m.n3(), 3)
+        + conv(m.in(), m.r5(), 1)
+        + conv(m.r5(), m.n5(), 3)
+        + conv(m.n5(), m.n5(), 3)
         + conv(m.in(), m.pool(), 1);
   }
 
   private static long reducedMacs(InceptionSpec m) {
     int s = m.spatial();
     return convMacs(m.in(), m.n1(), 1, s)
-        + convMacs(m.in(), m.r3(), 1, s) + convMacs(m.r3(), m.n3(), 3, s)
-        + convMacs(m.in(), m.r5(), 1, s) + convMacs(m.r5(), m.n5(), 3, s) + convMacs(m.n5(), m.n5(), 3, s)
+        + convMacs(m.in(), m.r3(), 1, s)
+        + convMacs(m.r3(), m.n3(), 3, s)
+        + convMacs(m.in(), m.r5(), 1, s)
+        + convMacs(m.r5(), m.n5(), 3, s)
+        + convMacs(m.n5(), m.n5(), 3, s)
         + convMacs(m.in(), m.pool(), 1, s);
   }
 

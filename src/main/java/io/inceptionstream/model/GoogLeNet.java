@@ -8,7 +8,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
-import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.pooling.Pool;
 import ai.djl.training.ParameterStore;
@@ -109,8 +108,8 @@ public final class GoogLeNet extends AbstractBlock {
   }
 
   /**
-   * Runs the network once and hands every Inception module's raw output to {@code moduleOutputs}
-   * as it is produced (the training heads read {@code a4} and {@code d4} this way).
+   * Runs the network once and hands every Inception module's raw output to {@code moduleOutputs} as
+   * it is produced (the training heads read {@code a4} and {@code d4} this way).
    *
    * @return the logits, N x classes
    */
@@ -120,7 +119,8 @@ public final class GoogLeNet extends AbstractBlock {
       boolean training,
       PairList<String, Object> params,
       BiConsumer<InceptionSpec, NDArray> moduleOutputs) {
-    NDArray x = stem.forward(parameterStore, new NDList(input), training, params).singletonOrThrow();
+    NDArray x =
+        stem.forward(parameterStore, new NDList(input), training, params).singletonOrThrow();
     for (Inception module : modules) {
       x = module.forward(parameterStore, new NDList(x), training, params).singletonOrThrow();
       moduleOutputs.accept(module.spec(), x);
@@ -129,7 +129,9 @@ public final class GoogLeNet extends AbstractBlock {
       }
     }
     NDArray features = globalAveragePool(x);
-    return classifier.forward(parameterStore, new NDList(features), training, params).singletonOrThrow();
+    return classifier
+        .forward(parameterStore, new NDList(features), training, params)
+        .singletonOrThrow();
   }
 
   private boolean needsTap(String module) {
@@ -150,7 +152,9 @@ public final class GoogLeNet extends AbstractBlock {
   static NDArray globalAveragePool(NDArray x) {
     // The pooling kernel is several times faster than a mean reduction on MXNet's CPU build.
     NDArray pooled = Pool.globalAvgPool2d(x);
-    return pooled.getShape().dimension() == 2 ? pooled : pooled.reshape(x.getShape().get(0), x.getShape().get(1));
+    return pooled.getShape().dimension() == 2
+        ? pooled
+        : pooled.reshape(x.getShape().get(0), x.getShape().get(1));
   }
 
   @Override
@@ -173,7 +177,8 @@ public final class GoogLeNet extends AbstractBlock {
       module.initialize(manager, dataType, shape);
       shape = module.getOutputShapes(new Shape[] {shape})[0];
       if (Architecture.poolsAfter(module.spec().name())) {
-        shape = new Shape(shape.get(0), shape.get(1), (shape.get(2) + 1) / 2, (shape.get(3) + 1) / 2);
+        shape =
+            new Shape(shape.get(0), shape.get(1), (shape.get(2) + 1) / 2, (shape.get(3) + 1) / 2);
       }
     }
     classifier.initialize(manager, dataType, new Shape(shape.get(0), shape.get(1)));

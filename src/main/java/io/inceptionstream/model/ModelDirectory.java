@@ -65,7 +65,8 @@ public record ModelDirectory(Path path, ModelMetadata metadata, List<String> lab
    */
   public static ModelDirectory open(Path dir) throws InvalidModelException {
     if (!Files.isDirectory(dir)) {
-      throw new InvalidModelException("Model directory " + dir + " does not exist or is not a directory");
+      throw new InvalidModelException(
+          "Model directory " + dir + " does not exist or is not a directory");
     }
     Path metadataPath = dir.resolve(METADATA_FILE);
     ModelMetadata metadata;
@@ -76,17 +77,22 @@ public record ModelDirectory(Path path, ModelMetadata metadata, List<String> lab
     } catch (JsonProcessingException e) {
       Throwable cause = e.getCause() instanceof IllegalArgumentException iae ? iae : e;
       throw new InvalidModelException(
-          "Invalid " + metadataPath + ": " + (cause == e ? e.getOriginalMessage() : cause.getMessage()), e);
+          "Invalid "
+              + metadataPath
+              + ": "
+              + (cause == e ? e.getOriginalMessage() : cause.getMessage()),
+          e);
     } catch (IOException e) {
       throw new InvalidModelException("Cannot read " + metadataPath + ": " + e, e);
     }
     Path labelsPath = dir.resolve(LABELS_FILE);
     List<String> labels;
     try {
-      labels = Files.readAllLines(labelsPath, StandardCharsets.UTF_8).stream()
-          .map(String::strip)
-          .filter(l -> !l.isEmpty())
-          .toList();
+      labels =
+          Files.readAllLines(labelsPath, StandardCharsets.UTF_8).stream()
+              .map(String::strip)
+              .filter(l -> !l.isEmpty())
+              .toList();
     } catch (NoSuchFileException e) {
       throw new InvalidModelException("Model directory " + dir + " has no " + LABELS_FILE);
     } catch (IOException e) {
@@ -94,25 +100,44 @@ public record ModelDirectory(Path path, ModelMetadata metadata, List<String> lab
     }
     if (labels.size() != metadata.classes()) {
       throw new InvalidModelException(
-          labelsPath + " has " + labels.size() + " labels but " + metadataPath
-              + " declares " + metadata.classes() + " classes");
+          labelsPath
+              + " has "
+              + labels.size()
+              + " labels but "
+              + metadataPath
+              + " declares "
+              + metadata.classes()
+              + " classes");
     }
     Path params = dir.resolve(metadata.parametersFile());
     try {
       long size = Files.size(params);
       if (size != metadata.parametersBytes()) {
         throw new InvalidModelException(
-            params + " is " + size + " bytes but " + metadataPath + " declares "
-                + metadata.parametersBytes() + " (truncated or replaced file)");
+            params
+                + " is "
+                + size
+                + " bytes but "
+                + metadataPath
+                + " declares "
+                + metadata.parametersBytes()
+                + " (truncated or replaced file)");
       }
       String sha = sha256(params);
       if (!sha.equals(metadata.parametersSha256())) {
         throw new InvalidModelException(
-            params + " has SHA-256 " + sha + " but " + metadataPath + " declares "
-                + metadata.parametersSha256() + " (corrupt or replaced file)");
+            params
+                + " has SHA-256 "
+                + sha
+                + " but "
+                + metadataPath
+                + " declares "
+                + metadata.parametersSha256()
+                + " (corrupt or replaced file)");
       }
     } catch (NoSuchFileException e) {
-      throw new InvalidModelException("Model directory " + dir + " has no parameter file " + metadata.parametersFile());
+      throw new InvalidModelException(
+          "Model directory " + dir + " has no parameter file " + metadata.parametersFile());
     } catch (IOException e) {
       throw new InvalidModelException("Cannot read " + params + ": " + e, e);
     }
@@ -142,13 +167,17 @@ public record ModelDirectory(Path path, ModelMetadata metadata, List<String> lab
       expected.put(p.getKey(), p.getValue().getArray().getShape());
     }
     Path file = parametersPath();
-    try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
+    try (DataInputStream in =
+        new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
       network.loadParameters(manager, in);
       if (in.read() != -1) {
-        throw new InvalidModelException(file + " has trailing bytes after the last parameter: it was not written for this network");
+        throw new InvalidModelException(
+            file
+                + " has trailing bytes after the last parameter: it was not written for this network");
       }
     } catch (EOFException e) {
-      throw new InvalidModelException(file + " ends before the last parameter: truncated, or written for a smaller network", e);
+      throw new InvalidModelException(
+          file + " ends before the last parameter: truncated, or written for a smaller network", e);
     } catch (MalformedModelException e) {
       throw new InvalidModelException(file + " does not match the network: " + e.getMessage(), e);
     } catch (IOException e) {
@@ -159,22 +188,35 @@ public record ModelDirectory(Path path, ModelMetadata metadata, List<String> lab
       Shape got = p.getValue().getArray().getShape();
       if (!got.equals(want)) {
         throw new InvalidModelException(
-            file + ": parameter " + readableName(p.getKey()) + " has shape " + got + " but a network for "
-                + metadata.classes() + " classes needs " + want
-                + (readableName(p.getKey()).startsWith("fc_") ? " (parameters for another class count?)" : ""));
+            file
+                + ": parameter "
+                + readableName(p.getKey())
+                + " has shape "
+                + got
+                + " but a network for "
+                + metadata.classes()
+                + " classes needs "
+                + want
+                + (readableName(p.getKey()).startsWith("fc_")
+                    ? " (parameters for another class count?)"
+                    : ""));
       }
     }
     long trainable = Networks.trainableParameters(network);
     if (metadata.trainableParameters() != 0 && trainable != metadata.trainableParameters()) {
       throw new InvalidModelException(
-          "Network has " + trainable + " trainable parameters but " + METADATA_FILE + " declares "
+          "Network has "
+              + trainable
+              + " trainable parameters but "
+              + METADATA_FILE
+              + " declares "
               + metadata.trainableParameters());
     }
   }
 
   /**
-   * Writes a model directory for an initialised network. The parameter file is written first
-   * and moved into place, so a crash never leaves metadata pointing at a half-written file.
+   * Writes a model directory for an initialised network. The parameter file is written first and
+   * moved into place, so a crash never leaves metadata pointing at a half-written file.
    *
    * @return the directory as {@link #open} would read it
    */
@@ -195,11 +237,14 @@ public record ModelDirectory(Path path, ModelMetadata metadata, List<String> lab
     Files.createDirectories(dir);
     Path params = dir.resolve(PARAMETERS_FILE);
     Path tmp = Files.createTempFile(dir, PARAMETERS_FILE, ".tmp");
-    try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp)))) {
+    try (DataOutputStream out =
+        new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp)))) {
       network.saveParameters(out);
     }
     Files.move(tmp, params, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    Files.write(dir.resolve(LABELS_FILE), (String.join("\n", labels) + "\n").getBytes(StandardCharsets.UTF_8));
+    Files.write(
+        dir.resolve(LABELS_FILE),
+        (String.join("\n", labels) + "\n").getBytes(StandardCharsets.UTF_8));
     ModelMetadata metadata =
         new ModelMetadata(
             ModelMetadata.FORMAT,

@@ -30,7 +30,13 @@ public final class ModelInitializer {
    * @param engine the DJL engine used to allocate the parameters (the file is engine-neutral)
    */
   public static ModelDirectory create(
-      Path out, int classes, long seed, List<String> labels, String name, String version, String engine)
+      Path out,
+      int classes,
+      long seed,
+      List<String> labels,
+      String name,
+      String version,
+      String engine)
       throws IOException {
     try (NDManager manager = NDManager.newBaseManager(Device.cpu(), engine)) {
       GoogLeNet network = new GoogLeNet(classes, List.of());
@@ -41,8 +47,15 @@ public final class ModelInitializer {
       provenance.put("seed", seed);
       provenance.put("command", "model init --classes " + classes + " --seed " + seed);
       return ModelDirectory.write(
-          out, network, classes, labels, name, version,
-          ModelMetadata.CIFAR_MEAN, ModelMetadata.CIFAR_STD, provenance);
+          out,
+          network,
+          classes,
+          labels,
+          name,
+          version,
+          ModelMetadata.CIFAR_MEAN,
+          ModelMetadata.CIFAR_STD,
+          provenance);
     }
   }
 }

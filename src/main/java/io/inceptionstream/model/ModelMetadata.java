@@ -54,7 +54,11 @@ public record ModelMetadata(
 
   public ModelMetadata {
     require(FORMAT.equals(format), "format", format, "must be " + FORMAT);
-    require(Architecture.NAME.equals(architecture), "architecture", architecture, "must be " + Architecture.NAME);
+    require(
+        Architecture.NAME.equals(architecture),
+        "architecture",
+        architecture,
+        "must be " + Architecture.NAME);
     require(name != null && !name.isBlank(), "name", name, "must not be blank");
     require(version != null && !version.isBlank(), "version", version, "must not be blank");
     require(classes >= 2, "classes", classes, "must be at least 2");
@@ -64,9 +68,21 @@ public record ModelMetadata(
         inputShape,
         "must be [3, 32, 32]");
     require(mean != null && mean.size() == 3, "mean", mean, "must have 3 values");
-    require(std != null && std.size() == 3 && std.stream().allMatch(s -> s > 0), "std", std, "must have 3 positive values");
-    require(parametersFile != null && !parametersFile.contains("/") && !parametersFile.isBlank(), "parametersFile", parametersFile, "must be a plain file name");
-    require(parametersSha256 != null && parametersSha256.matches("[0-9a-f]{64}"), "parametersSha256", parametersSha256, "must be 64 lower-case hex digits");
+    require(
+        std != null && std.size() == 3 && std.stream().allMatch(s -> s > 0),
+        "std",
+        std,
+        "must have 3 positive values");
+    require(
+        parametersFile != null && !parametersFile.contains("/") && !parametersFile.isBlank(),
+        "parametersFile",
+        parametersFile,
+        "must be a plain file name");
+    require(
+        parametersSha256 != null && parametersSha256.matches("[0-9a-f]{64}"),
+        "parametersSha256",
+        parametersSha256,
+        "must be 64 lower-case hex digits");
     require(parametersBytes > 0, "parametersBytes", parametersBytes, "must be positive");
     inputShape = List.copyOf(inputShape);
     mean = List.copyOf(mean);

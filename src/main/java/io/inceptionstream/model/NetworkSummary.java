@@ -38,7 +38,9 @@ public record NetworkSummary(long trainable, long runningStatistics, Map<String,
       }
       perLayer.put("fc", Networks.trainableParameters(network.classifier()));
       return new NetworkSummary(
-          Networks.trainableParameters(network), Networks.frozenParameters(network), Map.copyOf(perLayer));
+          Networks.trainableParameters(network),
+          Networks.frozenParameters(network),
+          Map.copyOf(perLayer));
     }
   }
 }

@@ -11,8 +11,8 @@ import java.util.SplittableRandom;
 
 /**
  * Fills an initialised block's parameters from a seeded Java generator, so a seed gives the same
- * model on every engine and machine: Xavier-uniform weights, zero biases and BN beta, unit BN gamma,
- * and BN running statistics of 0 and 1.
+ * model on every engine and machine: Xavier-uniform weights, zero biases and BN beta, unit BN
+ * gamma, and BN running statistics of 0 and 1.
  */
 public final class SeededInitializer {
 

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * An embedding tap: the global-average-pooled output of one Inception module ({@code b5}) or of
- * one of its branches ({@code a4.branch3}).
+ * An embedding tap: the global-average-pooled output of one Inception module ({@code b5}) or of one
+ * of its branches ({@code a4.branch3}).
  *
  * @param module the module name, {@code a3} to {@code b5}
  * @param branch 1..4 for one branch, 0 for the whole module

@@ -17,7 +17,8 @@ public final class Failure {
 
   /** Records a fatal error; only the first is kept, later ones are logged. */
   public void fail(String where, Throwable error) {
-    if (first.compareAndSet(null, new IllegalStateException(where + ": " + describe(error), error))) {
+    if (first.compareAndSet(
+        null, new IllegalStateException(where + ": " + describe(error), error))) {
       LOG.error("Fatal error in {}: {}", where, describe(error), error);
     } else {
       LOG.warn("Further error in {} after a fatal one: {}", where, describe(error));

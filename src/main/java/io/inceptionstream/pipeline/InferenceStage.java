@@ -4,10 +4,10 @@ import io.inceptionstream.batching.Batch;
 import io.inceptionstream.batching.BatchQueue;
 import io.inceptionstream.batching.Item;
 import io.inceptionstream.image.Preprocessor;
-import io.inceptionstream.ingest.Ownership;
-import io.inceptionstream.inference.InferenceResult;
 import io.inceptionstream.inference.Backend;
+import io.inceptionstream.inference.InferenceResult;
 import io.inceptionstream.inference.RunnerOptions;
+import io.inceptionstream.ingest.Ownership;
 import io.inceptionstream.metrics.WorkerMetrics;
 import io.inceptionstream.model.ModelDirectory;
 import io.inceptionstream.publish.BatchOutcome;
@@ -18,10 +18,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One inference thread per device: creates, warms, uses and closes its own {@link
- * InferenceRunner} (DJL predictors are not thread-safe and MXNet wants a fixed thread). For each
- * batch it normalises the ready items into one reused float buffer, runs one forward pass and
- * passes the outcome to the publisher. An engine failure is fatal.
+ * One inference thread per device: creates, warms, uses and closes its own {@link InferenceRunner}
+ * (DJL predictors are not thread-safe and MXNet wants a fixed thread). For each batch it normalises
+ * the ready items into one reused float buffer, runs one forward pass and passes the outcome to the
+ * publisher. An engine failure is fatal.
  */
 public final class InferenceStage implements Runnable {
 
@@ -40,7 +40,16 @@ public final class InferenceStage implements Runnable {
   private volatile boolean stopped;
   private volatile boolean ready;
 
-  public InferenceStage(ModelDirectory model, RunnerOptions options, String device, int maxBatch, BatchQueue input, BlockingQueue<BatchOutcome> output, Failure failure, WorkerMetrics metrics, Ownership ownership) {
+  public InferenceStage(
+      ModelDirectory model,
+      RunnerOptions options,
+      String device,
+      int maxBatch,
+      BatchQueue input,
+      BlockingQueue<BatchOutcome> output,
+      Failure failure,
+      WorkerMetrics metrics,
+      Ownership ownership) {
     this.ownership = ownership;
     this.model = model;
     this.options = options;
@@ -72,11 +81,18 @@ public final class InferenceStage implements Runnable {
     try (Backend runner = Backend.open(model, options, device)) {
       long start = System.nanoTime();
       runner.warmUp(maxBatch > 1 ? new int[] {1, maxBatch} : new int[] {1});
-      LOG.info("Model {} {} warm on {} ({}{}) in {} ms", model.metadata().name(), model.metadata().version(), device, runner.engine(),
-          runner.compiled() ? ", compiled" : "", (System.nanoTime() - start) / 1_000_000);
+      LOG.info(
+          "Model {} {} warm on {} ({}{}) in {} ms",
+          model.metadata().name(),
+          model.metadata().version(),
+          device,
+          runner.engine(),
+          runner.compiled() ? ", compiled" : "",
+          (System.nanoTime() - start) / 1_000_000);
       ready = true;
       warm.countDown();
-      Preprocessor pre = new Preprocessor(model.metadata().meanArray(), model.metadata().stdArray());
+      Preprocessor pre =
+          new Preprocessor(model.metadata().meanArray(), model.metadata().stdArray());
       float[] buffer = new float[maxBatch * Preprocessor.FLOATS];
       while (!failure.failed()) {
         Batch batch = input.take(100, TimeUnit.MILLISECONDS);

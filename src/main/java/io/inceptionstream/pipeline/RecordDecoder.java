@@ -15,10 +15,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns a polled record into an {@link Item}: Avro single-object decoding, image decoding under
- * the size and pixel limits, resize to 32x32 channel-first bytes. Every failure — including an
- * unexpected exception — becomes a rejected item with a stable reason, so bad input never stops
- * the worker. Thread-safe: runs on the decode pool.
+ * Turns a polled record into an {@link Item}: Avro single-object decoding, image decoding under the
+ * size and pixel limits, resize to 32x32 channel-first bytes. Every failure — including an
+ * unexpected exception — becomes a rejected item with a stable reason, so bad input never stops the
+ * worker. Thread-safe: runs on the decode pool.
  */
 public final class RecordDecoder {
 
@@ -46,7 +46,11 @@ public final class RecordDecoder {
     String id = value.getId();
     String invalid = invalid(value);
     if (invalid != null) {
-      return Item.rejected(record, id.length() > MAX_ID_LENGTH ? null : id, WireFormatException.Kind.INVALID_RECORD.name(), invalid);
+      return Item.rejected(
+          record,
+          id.length() > MAX_ID_LENGTH ? null : id,
+          WireFormatException.Kind.INVALID_RECORD.name(),
+          invalid);
     }
     try {
       byte[] bytes = bytes(value.getImage());
@@ -54,7 +58,10 @@ public final class RecordDecoder {
       int w = value.getWidth() == null ? 0 : value.getWidth();
       int h = value.getHeight() == null ? 0 : value.getHeight();
       byte[] pixels = Preprocessor.toChw(images.decode(bytes, hint, w, h));
-      long created = value.getTimestamp() != null ? value.getTimestamp().toEpochMilli() : record.kafkaTimestamp();
+      long created =
+          value.getTimestamp() != null
+              ? value.getTimestamp().toEpochMilli()
+              : record.kafkaTimestamp();
       return Item.ready(record, id, value.getAttributes(), created, pixels);
     } catch (ImageRejectedException e) {
       return Item.rejected(record, id, e.reason().name(), e.getMessage());
@@ -73,20 +80,30 @@ public final class RecordDecoder {
   /** Why a decoded record is unusable although its schema allows it, or null. */
   private static String invalid(ImageRecord value) {
     if (value.getId().length() > MAX_ID_LENGTH) {
-      return "ImageRecord id has " + value.getId().length() + " characters, over the limit of " + MAX_ID_LENGTH;
+      return "ImageRecord id has "
+          + value.getId().length()
+          + " characters, over the limit of "
+          + MAX_ID_LENGTH;
     }
     long chars = 0;
     for (var e : value.getAttributes().entrySet()) {
       chars += e.getKey().length() + e.getValue().length();
     }
     if (chars > MAX_ATTRIBUTES_CHARS) {
-      return "ImageRecord attributes hold " + chars + " characters, over the limit of " + MAX_ATTRIBUTES_CHARS;
+      return "ImageRecord attributes hold "
+          + chars
+          + " characters, over the limit of "
+          + MAX_ATTRIBUTES_CHARS;
     }
     return null;
   }
 
   private static Item unexpected(InputRecord record, String id, Throwable e) {
-    LOG.warn("Unexpected {} decoding {}; sending it to the dead-letter topic", e.getClass().getName(), record.position(), e);
+    LOG.warn(
+        "Unexpected {} decoding {}; sending it to the dead-letter topic",
+        e.getClass().getName(),
+        record.position(),
+        e);
     return Item.rejected(record, id, DECODE_FAILED, e.getClass().getName() + ": " + e.getMessage());
   }
 

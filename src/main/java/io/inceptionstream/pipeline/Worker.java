@@ -46,8 +46,8 @@ import org.slf4j.LoggerFactory;
  * Wires one worker: poll thread → decode pool → batcher → one inference thread per device →
  * publisher → offset commit, plus metrics and health. {@link #start()} loads and warms the model
  * before the consumer joins the group; {@link #stop()} begins a graceful stop (no new records,
- * in-flight finished within the shutdown timeout, then commit); {@link #awaitTermination()}
- * tears everything down in order and returns the exit code. Thread-safe for those three calls.
+ * in-flight finished within the shutdown timeout, then commit); {@link #awaitTermination()} tears
+ * everything down in order and returns the exit code. Thread-safe for those three calls.
  */
 public final class Worker implements AutoCloseable {
 
@@ -118,10 +118,14 @@ public final class Worker implements AutoCloseable {
 
   private void startStages() throws IOException, InterruptedException {
     EngineSetup.apply(config.threads());
-    liveness.register("worker", Checks.noError(() -> failure.failed() ? Failure.describe(failure.cause()) : null));
+    liveness.register(
+        "worker",
+        Checks.noError(() -> failure.failed() ? Failure.describe(failure.cause()) : null));
     liveness.register("threads", Checks.noError(this::deadStage));
     if (config.metricsEnabled()) {
-      server = new MetricsServer(config.metricsBind(), config.metricsPort(), metrics, liveness, readiness);
+      server =
+          new MetricsServer(
+              config.metricsBind(), config.metricsPort(), metrics, liveness, readiness);
       LOG.info("Metrics and health on http://{}:{}/metrics", config.metricsBind(), server.port());
     }
     if (config.jmxEnabled()) {
@@ -129,39 +133,76 @@ public final class Worker implements AutoCloseable {
       jmx.start();
     }
     if (config.createTopics()) {
-      Topics.create(config.bootstrapServers(), List.of(config.inputTopic(), config.predictionsTopic(), config.embeddingsTopic(), config.deadLetterTopic()),
-          config.topicPartitions(), config.topicReplicationFactor(), config.connectTimeout());
+      Topics.create(
+          config.bootstrapServers(),
+          List.of(
+              config.inputTopic(),
+              config.predictionsTopic(),
+              config.embeddingsTopic(),
+              config.deadLetterTopic()),
+          config.topicPartitions(),
+          config.topicReplicationFactor(),
+          config.connectTimeout());
     }
     List<Tap> taps = Tap.parseList(String.join(",", config.embeddingTaps()));
-    RunnerOptions options = new RunnerOptions(taps, config.normalizeEmbeddings(), config.engine(), config.compiled());
+    RunnerOptions options =
+        new RunnerOptions(taps, config.normalizeEmbeddings(), config.engine(), config.compiled());
     List<String> devices = Devices.resolveNames(config.device(), options.engine());
     BatchQueue toDevices = new BatchQueue(devices.size());
     BlockingQueue<BatchOutcome> toPublisher = new ArrayBlockingQueue<>(2 * devices.size());
     for (String device : devices) {
-      InferenceStage stage = new InferenceStage(model, options, device, config.batchMaxSize(), toDevices, toPublisher, failure, metrics, this::owns);
+      InferenceStage stage =
+          new InferenceStage(
+              model,
+              options,
+              device,
+              config.batchMaxSize(),
+              toDevices,
+              toPublisher,
+              failure,
+              metrics,
+              this::owns);
       stages.add(stage);
       Thread t = new Thread(stage, "inference-" + device);
       inferenceThreads.add(t);
       t.start();
     }
-    readiness.register("model", Checks.when(() -> stages.stream().allMatch(InferenceStage::ready), "model loaded and warm", "model not loaded or not warm yet"));
+    readiness.register(
+        "model",
+        Checks.when(
+            () -> stages.stream().allMatch(InferenceStage::ready),
+            "model loaded and warm",
+            "model not loaded or not warm yet"));
     for (InferenceStage s : stages) {
       // Warm before joining the group, so a rebalance never hands partitions to a cold worker.
       if (!s.awaitWarm(10, TimeUnit.MINUTES)) {
         Throwable cause = failure.cause();
-        throw new IllegalStateException("Model failed to load or warm up: " + (cause == null ? "timeout" : cause.getMessage()), cause);
+        throw new IllegalStateException(
+            "Model failed to load or warm up: " + (cause == null ? "timeout" : cause.getMessage()),
+            cause);
       }
     }
     if (stopping) {
       LOG.info("Stop requested during start-up; not joining the group");
       return;
     }
-    int threads = config.decodeThreads() > 0 ? config.decodeThreads() : Runtime.getRuntime().availableProcessors();
+    int threads =
+        config.decodeThreads() > 0
+            ? config.decodeThreads()
+            : Runtime.getRuntime().availableProcessors();
     decodePool = Executors.newFixedThreadPool(threads, named("decode"));
-    RecordDecoder decoder = new RecordDecoder(new ImageDecoder(new ImageLimits(config.imageMaxBytes(), config.imageMaxPixels())));
+    RecordDecoder decoder =
+        new RecordDecoder(
+            new ImageDecoder(new ImageLimits(config.imageMaxBytes(), config.imageMaxPixels())));
     LinkedBlockingQueue<CompletableFuture<Item>> decoded = new LinkedBlockingQueue<>();
-    batcher = new MicroBatcher(decoded, new BatchAccumulator(config.batchMaxSize(), config.batchMaxDelay().toNanos()), toDevices, System::nanoTime, metrics,
-        e -> failure.fail("batcher", e));
+    batcher =
+        new MicroBatcher(
+            decoded,
+            new BatchAccumulator(config.batchMaxSize(), config.batchMaxDelay().toNanos()),
+            toDevices,
+            System::nanoTime,
+            metrics,
+            e -> failure.fail("batcher", e));
     batcherThread = new Thread(batcher, "batcher");
     batcherThread.start();
 
@@ -170,23 +211,69 @@ public final class Worker implements AutoCloseable {
     consumerProps.put("bootstrap.servers", config.bootstrapServers());
     consumerProps.put("group.id", config.group());
     consumerProps.putIfAbsent("client.id", config.workerId() + "-consumer");
-    PollLoop.Settings settings = new PollLoop.Settings(config.inputTopic(), config.maxInFlight(), config.resumeBelow(), config.maxInFlightBytes(),
-        config.commitInterval(), config.shutdownTimeout(), exactlyOnce);
+    PollLoop.Settings settings =
+        new PollLoop.Settings(
+            config.inputTopic(),
+            config.maxInFlight(),
+            config.resumeBelow(),
+            config.maxInFlightBytes(),
+            config.commitInterval(),
+            config.shutdownTimeout(),
+            exactlyOnce);
     ExecutorService pool = decodePool;
-    poll = new PollLoop(settings, consumerProps, (InputRecord r) -> decoded.add(
-        CompletableFuture.supplyAsync(() -> decoder.decode(r), pool)
-            .completeOnTimeout(Item.rejected(r, null, "DECODE_TIMEOUT", "Decoding took longer than " + DECODE_TIMEOUT.toSeconds() + " s"), DECODE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)), failure, metrics);
+    poll =
+        new PollLoop(
+            settings,
+            consumerProps,
+            (InputRecord r) ->
+                decoded.add(
+                    CompletableFuture.supplyAsync(() -> decoder.decode(r), pool)
+                        .completeOnTimeout(
+                            Item.rejected(
+                                r,
+                                null,
+                                "DECODE_TIMEOUT",
+                                "Decoding took longer than " + DECODE_TIMEOUT.toSeconds() + " s"),
+                            DECODE_TIMEOUT.toMillis(),
+                            TimeUnit.MILLISECONDS)),
+            failure,
+            metrics);
 
     Map<String, Object> producerProps = new HashMap<>(config.kafkaProducer());
     producerProps.put("bootstrap.servers", config.bootstrapServers());
     producerProps.putIfAbsent("client.id", config.workerId() + "-producer");
-    ModelIdentity identity = new ModelIdentity(model.metadata().name(), model.metadata().version(), model.labels(), config.workerId(), config.topK());
-    publisher = new Publisher(toPublisher, producerProps, exactlyOnce ? config.transactionalId() : null, new OutputRecords(identity, Integer.parseInt(config.kafkaProducer().getOrDefault("max.request.size", "1048576"))),
-        new Publisher.Topics(config.predictionsTopic(), config.embeddingsTopic(), config.deadLetterTopic()), poll::completed, failure, metrics, poll::groupMetadata, poll);
+    ModelIdentity identity =
+        new ModelIdentity(
+            model.metadata().name(),
+            model.metadata().version(),
+            model.labels(),
+            config.workerId(),
+            config.topK());
+    publisher =
+        new Publisher(
+            toPublisher,
+            producerProps,
+            exactlyOnce ? config.transactionalId() : null,
+            new OutputRecords(
+                identity,
+                Integer.parseInt(
+                    config.kafkaProducer().getOrDefault("max.request.size", "1048576"))),
+            new Publisher.Topics(
+                config.predictionsTopic(), config.embeddingsTopic(), config.deadLetterTopic()),
+            poll::completed,
+            failure,
+            metrics,
+            poll::groupMetadata,
+            poll);
     publisherThread = new Thread(publisher, "publisher");
     publisherThread.start();
-    readiness.register("partitions", Checks.when(poll::assigned, "partitions assigned", "not yet assigned partitions by the group"));
-    readiness.register("producer", Checks.noError(() -> failure.failed() ? Failure.describe(failure.cause()) : null));
+    readiness.register(
+        "partitions",
+        Checks.when(
+            poll::assigned, "partitions assigned", "not yet assigned partitions by the group"));
+    readiness.register(
+        "producer",
+        Checks.noError(() -> failure.failed() ? Failure.describe(failure.cause()) : null));
     synchronized (this) {
       if (stopping) {
         LOG.info("Stop requested during start-up; not joining the group");
@@ -195,8 +282,15 @@ public final class Worker implements AutoCloseable {
       pollThread = new Thread(poll, "poll");
       pollThread.start();
     }
-    LOG.info("Worker {} consuming {} in group {} ({}), batches of up to {} within {} ms, {} in flight at most",
-        config.workerId(), config.inputTopic(), config.group(), config.delivery(), config.batchMaxSize(), config.batchMaxDelay().toMillis(), config.maxInFlight());
+    LOG.info(
+        "Worker {} consuming {} in group {} ({}), batches of up to {} within {} ms, {} in flight at most",
+        config.workerId(),
+        config.inputTopic(),
+        config.group(),
+        config.delivery(),
+        config.batchMaxSize(),
+        config.batchMaxDelay().toMillis(),
+        config.maxInFlight());
   }
 
   /** Begins a graceful stop; returns at once. Safe at any time, also during {@link #start()}. */

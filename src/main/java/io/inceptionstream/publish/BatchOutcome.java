@@ -8,8 +8,8 @@ import io.inceptionstream.inference.InferenceResult;
  *
  * @param batch the batch
  * @param result outputs of the forward pass, or null when nothing ran
- * @param rows for each item, its row in {@code result}, or -1 when it did not run (rejected, or
- *     its partition was no longer owned)
+ * @param rows for each item, its row in {@code result}, or -1 when it did not run (rejected, or its
+ *     partition was no longer owned)
  * @param inferredAt when the forward pass finished (epoch ms)
  */
 public record BatchOutcome(Batch batch, InferenceResult result, int[] rows, long inferredAt) {}

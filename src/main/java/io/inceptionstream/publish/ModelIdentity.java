@@ -11,7 +11,8 @@ import java.util.List;
  * @param workerId this worker's id
  * @param topK classes listed per prediction
  */
-public record ModelIdentity(String name, String version, List<String> labels, String workerId, int topK) {
+public record ModelIdentity(
+    String name, String version, List<String> labels, String workerId, int topK) {
 
   public ModelIdentity {
     labels = List.copyOf(labels);

@@ -19,15 +19,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Builds the Avro output values, keys and headers for one item; no Kafka types, so it is tested
- * on its own. Stateless and thread-safe.
+ * Builds the Avro output values, keys and headers for one item; no Kafka types, so it is tested on
+ * its own. Stateless and thread-safe.
  */
 public final class OutputRecords {
 
   /** Header carrying the model version on every output. */
   public static final String MODEL_VERSION_HEADER = "model-version";
+
   /** Header carrying the model name on every output. */
   public static final String MODEL_NAME_HEADER = "model-name";
+
   /** W3C trace context headers passed through from the input. */
   public static final List<String> TRACE_HEADERS = List.of("traceparent", "tracestate");
 
@@ -87,26 +89,33 @@ public final class OutputRecords {
   }
 
   /** The prediction for row {@code row} of {@code result}. */
-  public Output prediction(Item item, InferenceResult result, int row, long inferredAt, long publishedAt) {
+  public Output prediction(
+      Item item, InferenceResult result, int row, long inferredAt, long publishedAt) {
     List<ScoredLabel> top = new ArrayList<>(model.topK());
     for (Scored s : result.topK(row, model.topK())) {
       top.add(new ScoredLabel(model.labels().get(s.index()), s.index(), s.probability()));
     }
     ScoredLabel best = top.get(0);
-    Prediction p = Prediction.newBuilder()
-        .setId(item.id())
-        .setModelName(model.name())
-        .setModelVersion(model.version())
-        .setLabel(best.getLabel())
-        .setIndex(best.getIndex())
-        .setProbability(best.getProbability())
-        .setTopK(top)
-        .setSource(position(item.source()))
-        .setAttributes(item.attributes())
-        .setTimings(new Timings(Instant.ofEpochMilli(item.createdAt()), Instant.ofEpochMilli(item.source().polledAt()), Instant.ofEpochMilli(inferredAt), Instant.ofEpochMilli(publishedAt)))
-        .setBatchSize(result.size())
-        .setWorkerId(model.workerId())
-        .build();
+    Prediction p =
+        Prediction.newBuilder()
+            .setId(item.id())
+            .setModelName(model.name())
+            .setModelVersion(model.version())
+            .setLabel(best.getLabel())
+            .setIndex(best.getIndex())
+            .setProbability(best.getProbability())
+            .setTopK(top)
+            .setSource(position(item.source()))
+            .setAttributes(item.attributes())
+            .setTimings(
+                new Timings(
+                    Instant.ofEpochMilli(item.createdAt()),
+                    Instant.ofEpochMilli(item.source().polledAt()),
+                    Instant.ofEpochMilli(inferredAt),
+                    Instant.ofEpochMilli(publishedAt)))
+            .setBatchSize(result.size())
+            .setWorkerId(model.workerId())
+            .build();
     return new Output(outputKey(item), WireFormat.encode(p), headers(item.source()));
   }
 
@@ -116,8 +125,19 @@ public final class OutputRecords {
     InputRecord s = item.source();
     for (int t = 0; t < result.taps().size(); t++) {
       int dim = result.taps().get(t).dimension();
-      byte[] value = WireFormat.encodeEmbedding(item.id(), model.name(), model.version(), result.taps().get(t).name(), result.normalized(),
-          result.embeddings().get(t), row * dim, dim, s.topic(), s.partition(), s.offset());
+      byte[] value =
+          WireFormat.encodeEmbedding(
+              item.id(),
+              model.name(),
+              model.version(),
+              result.taps().get(t).name(),
+              result.normalized(),
+              result.embeddings().get(t),
+              row * dim,
+              dim,
+              s.topic(),
+              s.partition(),
+              s.offset());
       out.add(new Output(outputKey(item), value, headers(s)));
     }
     return out;
@@ -125,8 +145,8 @@ public final class OutputRecords {
 
   /**
    * The dead letter of a rejected item, keyed with the original key. When the original record is
-   * too large to fit a request, its value (and a huge key) are left out and the message says so:
-   * a dead letter that cannot be written would stop the worker on the same record forever.
+   * too large to fit a request, its value (and a huge key) are left out and the message says so: a
+   * dead letter that cannot be written would stop the worker on the same record forever.
    */
   public Output deadLetter(Item item, long now) {
     InputRecord s = item.source();
@@ -138,8 +158,12 @@ public final class OutputRecords {
       size += h.getKey().length() + (h.getValue() == null ? 0 : h.getValue().length);
     }
     if (size > maxDeadLetterBytes) {
-      message += " (original value of " + (value == null ? 0 : value.length) + " bytes left out of the dead letter: over the "
-          + maxDeadLetterBytes + "-byte limit)";
+      message +=
+          " (original value of "
+              + (value == null ? 0 : value.length)
+              + " bytes left out of the dead letter: over the "
+              + maxDeadLetterBytes
+              + "-byte limit)";
       value = null;
       if (key != null && key.length > maxDeadLetterBytes / 2) {
         key = null;
@@ -149,18 +173,23 @@ public final class OutputRecords {
     for (Map.Entry<String, byte[]> h : s.headers()) {
       hs.add(new Header(h.getKey(), h.getValue() == null ? null : ByteBuffer.wrap(h.getValue())));
     }
-    boolean dropHeaders = size > maxDeadLetterBytes && value == null && hs.stream().mapToLong(h -> h.getValue() == null ? 0 : h.getValue().remaining()).sum() > maxDeadLetterBytes / 2;
-    DeadLetter d = DeadLetter.newBuilder()
-        .setKey(key == null ? null : ByteBuffer.wrap(key))
-        .setValue(value == null ? null : ByteBuffer.wrap(value))
-        .setHeaders(dropHeaders ? List.of() : hs)
-        .setSource(position(s))
-        .setErrorKind(item.errorKind())
-        .setErrorMessage(message)
-        .setId(item.id())
-        .setWorkerId(model.workerId())
-        .setTimestamp(Instant.ofEpochMilli(now))
-        .build();
+    boolean dropHeaders =
+        size > maxDeadLetterBytes
+            && value == null
+            && hs.stream().mapToLong(h -> h.getValue() == null ? 0 : h.getValue().remaining()).sum()
+                > maxDeadLetterBytes / 2;
+    DeadLetter d =
+        DeadLetter.newBuilder()
+            .setKey(key == null ? null : ByteBuffer.wrap(key))
+            .setValue(value == null ? null : ByteBuffer.wrap(value))
+            .setHeaders(dropHeaders ? List.of() : hs)
+            .setSource(position(s))
+            .setErrorKind(item.errorKind())
+            .setErrorMessage(message)
+            .setId(item.id())
+            .setWorkerId(model.workerId())
+            .setTimestamp(Instant.ofEpochMilli(now))
+            .build();
     return new Output(key, WireFormat.encode(d), headers(s));
   }
 }

@@ -36,12 +36,12 @@ import org.slf4j.LoggerFactory;
 /**
  * The publisher thread: takes batch outcomes, puts them back in batch order, and writes every
  * item's outputs with the one shared producer — a prediction and one embedding per tap for a
- * classified image, a dead letter for a rejected record. At least once: sends are asynchronous
- * and an input counts as complete when the broker acknowledged all its outputs (the producer's
- * callbacks only record that). Exactly once: each batch is one transaction holding its outputs
- * and the consumer offsets past it ({@code sendOffsetsToTransaction}), and its inputs complete
- * when the transaction commits. A send or transaction failure is fatal: it is recorded in {@link
- * Failure} and nothing past the failed record is completed.
+ * classified image, a dead letter for a rejected record. At least once: sends are asynchronous and
+ * an input counts as complete when the broker acknowledged all its outputs (the producer's
+ * callbacks only record that). Exactly once: each batch is one transaction holding its outputs and
+ * the consumer offsets past it ({@code sendOffsetsToTransaction}), and its inputs complete when the
+ * transaction commits. A send or transaction failure is fatal: it is recorded in {@link Failure}
+ * and nothing past the failed record is completed.
  */
 public final class Publisher implements Runnable, AutoCloseable {
 
@@ -179,22 +179,25 @@ public final class Publisher implements Runnable, AutoCloseable {
       AtomicInteger pending = new AtomicInteger(records.size());
       boolean deadLetter = !item.isReady();
       for (ProducerRecord<byte[], byte[]> r : records) {
-        producer.send(r, (md, ex) -> {
-          if (ex != null) {
-            failure.fail("sending output of " + item.source().position() + " to " + r.topic(), ex);
-          } else if (pending.decrementAndGet() == 0) {
-            done(item.source(), item.createdAt(), deadLetter);
-          }
-        });
+        producer.send(
+            r,
+            (md, ex) -> {
+              if (ex != null) {
+                failure.fail(
+                    "sending output of " + item.source().position() + " to " + r.topic(), ex);
+              } else if (pending.decrementAndGet() == 0) {
+                done(item.source(), item.createdAt(), deadLetter);
+              }
+            });
       }
     }
   }
 
   /**
-   * One transaction for the batch: outputs of the items still owned and the offsets past them.
-   * A rebalance can make the group metadata stale between polls; the broker then refuses the
-   * offsets and the transaction is aborted and tried again with fresh metadata, leaving out items
-   * whose partitions moved. Fencing and other fatal errors stop the worker.
+   * One transaction for the batch: outputs of the items still owned and the offsets past them. A
+   * rebalance can make the group metadata stale between polls; the broker then refuses the offsets
+   * and the transaction is aborted and tried again with fresh metadata, leaving out items whose
+   * partitions moved. Fencing and other fatal errors stop the worker.
    */
   private void publishTransaction(BatchOutcome outcome) throws InterruptedException {
     List<Item> items = outcome.batch().items();
@@ -213,23 +216,41 @@ public final class Publisher implements Runnable, AutoCloseable {
             producer.send(r);
           }
           InputRecord s = item.source();
-          offsets.merge(new TopicPartition(s.topic(), s.partition()), new OffsetAndMetadata(s.offset() + 1),
+          offsets.merge(
+              new TopicPartition(s.topic(), s.partition()),
+              new OffsetAndMetadata(s.offset() + 1),
               (a, b) -> a.offset() >= b.offset() ? a : b);
         }
         if (!offsets.isEmpty()) {
           producer.sendOffsetsToTransaction(offsets, groupMetadata.get());
         }
         producer.commitTransaction();
-      } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException | UnsupportedVersionException e) {
-        failure.fail("transaction of batch " + outcome.batch().sequence() + " (the producer cannot continue)", e);
+      } catch (ProducerFencedException
+          | OutOfOrderSequenceException
+          | AuthorizationException
+          | UnsupportedVersionException e) {
+        failure.fail(
+            "transaction of batch "
+                + outcome.batch().sequence()
+                + " (the producer cannot continue)",
+            e);
         return;
       } catch (KafkaException e) {
         abortQuietly();
         if (attempt >= MAX_TRANSACTION_ATTEMPTS) {
-          failure.fail("transaction of batch " + outcome.batch().sequence() + " after " + attempt + " attempts", e);
+          failure.fail(
+              "transaction of batch "
+                  + outcome.batch().sequence()
+                  + " after "
+                  + attempt
+                  + " attempts",
+              e);
           return;
         }
-        LOG.info("Transaction of batch {} aborted ({}); trying again with fresh group metadata", outcome.batch().sequence(), e.toString());
+        LOG.info(
+            "Transaction of batch {} aborted ({}); trying again with fresh group metadata",
+            outcome.batch().sequence(),
+            e.toString());
         TimeUnit.MILLISECONDS.sleep(200L * attempt);
         continue;
       }
@@ -255,11 +276,14 @@ public final class Publisher implements Runnable, AutoCloseable {
 
   private void done(InputRecord source, long createdAt, boolean deadLetter) {
     (deadLetter ? metrics.recordsDeadLettered : metrics.recordsPredicted).mark();
-    metrics.endToEndLatency.update(Math.max(0, System.currentTimeMillis() - createdAt), TimeUnit.MILLISECONDS);
+    metrics.endToEndLatency.update(
+        Math.max(0, System.currentTimeMillis() - createdAt), TimeUnit.MILLISECONDS);
     sink.completed(source);
   }
 
-  /** The outputs of one item: a dead letter if it was rejected, else its prediction and embeddings. */
+  /**
+   * The outputs of one item: a dead letter if it was rejected, else its prediction and embeddings.
+   */
   private List<ProducerRecord<byte[], byte[]>> records(Item item, BatchOutcome outcome, int row) {
     long now = System.currentTimeMillis();
     List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>(2);
@@ -270,7 +294,10 @@ public final class Publisher implements Runnable, AutoCloseable {
     if (row < 0) {
       return out;
     }
-    out.add(record(topics.predictions(), outputs.prediction(item, outcome.result(), row, outcome.inferredAt(), now)));
+    out.add(
+        record(
+            topics.predictions(),
+            outputs.prediction(item, outcome.result(), row, outcome.inferredAt(), now)));
     for (OutputRecords.Output e : outputs.embeddings(item, outcome.result(), row)) {
       out.add(record(topics.embeddings(), e));
     }

@@ -25,11 +25,23 @@ final class AuxiliaryHead {
 
   static Block create(int classes) {
     return new SequentialBlock()
-        .add(x -> new NDList(Pool.avgPool2d(x.singletonOrThrow(), new Shape(5, 5), new Shape(3, 3), new Shape(0, 0), false, true)))
+        .add(
+            x ->
+                new NDList(
+                    Pool.avgPool2d(
+                        x.singletonOrThrow(),
+                        new Shape(5, 5),
+                        new Shape(3, 3),
+                        new Shape(0, 0),
+                        false,
+                        true)))
         .add(Conv2d.builder().setKernelShape(new Shape(1, 1)).setFilters(128).build())
         .add(BatchNorm.builder().build())
         .add(Activation::relu)
-        .add(x -> new NDList(x.singletonOrThrow().reshape(x.singletonOrThrow().getShape().get(0), -1)))
+        .add(
+            x ->
+                new NDList(
+                    x.singletonOrThrow().reshape(x.singletonOrThrow().getShape().get(0), -1)))
         .add(Linear.builder().setUnits(1024).build())
         .add(Activation::relu)
         .add(Dropout.builder().optRate(0.7f).build())

@@ -43,7 +43,8 @@ public final class Evaluation {
    *
    * @throws IllegalArgumentException if the data's classes are not the model's labels
    */
-  public static Result evaluate(ModelDirectory model, LabeledImages data, RunnerOptions options, String device, int batchSize)
+  public static Result evaluate(
+      ModelDirectory model, LabeledImages data, RunnerOptions options, String device, int batchSize)
       throws InvalidModelException {
     if (!model.labels().equals(data.classes())) {
       throw new IllegalArgumentException(
@@ -58,7 +59,8 @@ public final class Evaluation {
       for (int start = 0; start < data.size(); start += batchSize) {
         int n = Math.min(batchSize, data.size() - start);
         for (int i = 0; i < n; i++) {
-          pre.write(data.pixels(), (start + i) * LabeledImages.BYTES, batch, i * Preprocessor.FLOATS);
+          pre.write(
+              data.pixels(), (start + i) * LabeledImages.BYTES, batch, i * Preprocessor.FLOATS);
         }
         InferenceResult r = runner.infer(batch, n);
         for (int i = 0; i < n; i++) {
@@ -71,6 +73,10 @@ public final class Evaluation {
         }
       }
     }
-    return new Result(data.size() == 0 ? 0 : (double) correct / data.size(), data.size(), data.classes(), confusion);
+    return new Result(
+        data.size() == 0 ? 0 : (double) correct / data.size(),
+        data.size(),
+        data.classes(),
+        confusion);
   }
 }

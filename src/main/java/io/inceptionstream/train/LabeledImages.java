@@ -33,7 +33,8 @@ public record LabeledImages(byte[] pixels, int[] labels, List<String> classes, S
 
   public LabeledImages {
     if (pixels.length != (long) labels.length * BYTES) {
-      throw new IllegalArgumentException(labels.length + " labels for " + pixels.length + " pixel bytes");
+      throw new IllegalArgumentException(
+          labels.length + " labels for " + pixels.length + " pixel bytes");
     }
     classes = List.copyOf(classes);
   }
@@ -57,7 +58,11 @@ public record LabeledImages(byte[] pixels, int[] labels, List<String> classes, S
       System.arraycopy(Preprocessor.toChw(s.image()), 0, px, i * BYTES, BYTES);
       labels[i] = s.label();
     }
-    return new LabeledImages(px, labels, ShapeGenerator.CLASSES, "shapes n=" + n + " seed=" + seed + (first == 0 ? "" : " first=" + first));
+    return new LabeledImages(
+        px,
+        labels,
+        ShapeGenerator.CLASSES,
+        "shapes n=" + n + " seed=" + seed + (first == 0 ? "" : " first=" + first));
   }
 
   /**
@@ -75,7 +80,8 @@ public record LabeledImages(byte[] pixels, int[] labels, List<String> classes, S
       classDirs = s.filter(Files::isDirectory).sorted().toList();
     }
     if (classDirs.size() < 2) {
-      throw new IOException(root + " needs at least two class subfolders, found " + classDirs.size());
+      throw new IOException(
+          root + " needs at least two class subfolders, found " + classDirs.size());
     }
     ImageDecoder decoder = new ImageDecoder(ImageLimits.DEFAULT);
     List<byte[]> images = new ArrayList<>();
@@ -96,19 +102,22 @@ public record LabeledImages(byte[] pixels, int[] labels, List<String> classes, S
       }
     }
     if (!failures.isEmpty()) {
-      throw new IOException(failures.size() + " unreadable image(s) under " + root + ", first: " + failures.get(0));
+      throw new IOException(
+          failures.size() + " unreadable image(s) under " + root + ", first: " + failures.get(0));
     }
     byte[] px = new byte[images.size() * BYTES];
     for (int i = 0; i < images.size(); i++) {
       System.arraycopy(images.get(i), 0, px, i * BYTES, BYTES);
     }
     List<String> names = classDirs.stream().map(p -> p.getFileName().toString()).toList();
-    return new LabeledImages(px, labels.stream().mapToInt(Integer::intValue).toArray(), names, "folder " + root);
+    return new LabeledImages(
+        px, labels.stream().mapToInt(Integer::intValue).toArray(), names, "folder " + root);
   }
 
   /** The CIFAR-10 class names in label order. */
   public static final List<String> CIFAR10_CLASSES =
-      List.of("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck");
+      List.of(
+          "airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck");
 
   /**
    * Reads CIFAR-10's binary layout: records of one label byte and 3,072 channel-first pixels.
@@ -129,14 +138,23 @@ public record LabeledImages(byte[] pixels, int[] labels, List<String> classes, S
     int total = 0;
     for (Path f : files) {
       if (!Files.exists(f)) {
-        throw new NoSuchFileException(f.toString(), null, "CIFAR-10 binary file missing (expected data_batch_1..5.bin and test_batch.bin)");
+        throw new NoSuchFileException(
+            f.toString(),
+            null,
+            "CIFAR-10 binary file missing (expected data_batch_1..5.bin and test_batch.bin)");
       }
       byte[] bytes;
       try (InputStream in = Files.newInputStream(f)) {
         bytes = in.readAllBytes();
       }
       if (bytes.length % record != 0) {
-        throw new IOException(f + " is " + bytes.length + " bytes, not a whole number of " + record + "-byte records");
+        throw new IOException(
+            f
+                + " is "
+                + bytes.length
+                + " bytes, not a whole number of "
+                + record
+                + "-byte records");
       }
       chunks.add(bytes);
       total += bytes.length / record;
@@ -153,14 +171,16 @@ public record LabeledImages(byte[] pixels, int[] labels, List<String> classes, S
         System.arraycopy(bytes, off + 1, px, i * BYTES, BYTES);
       }
     }
-    return new LabeledImages(px, labels, CIFAR10_CLASSES, "cifar10 " + (train ? "train" : "test") + " " + dir);
+    return new LabeledImages(
+        px, labels, CIFAR10_CLASSES, "cifar10 " + (train ? "train" : "test") + " " + dir);
   }
 
   /** A random split: the first part has {@code 1 - fraction} of the images, the second the rest. */
   public List<LabeledImages> split(double fraction, long seed) {
     int[] order = permutation(size(), seed);
     int held = (int) Math.round(size() * fraction);
-    return List.of(subset(Arrays.copyOfRange(order, held, size()), description + " (train split)"),
+    return List.of(
+        subset(Arrays.copyOfRange(order, held, size()), description + " (train split)"),
         subset(Arrays.copyOfRange(order, 0, held), description + " (held-out split)"));
   }
 
@@ -195,7 +215,8 @@ public record LabeledImages(byte[] pixels, int[] labels, List<String> classes, S
     double n = (double) size() * plane;
     for (int c = 0; c < 3; c++) {
       mean[c] = (float) (sum[c] / n);
-      std[c] = (float) Math.max(1e-3, Math.sqrt(Math.max(0, sq[c] / n - mean[c] * (double) mean[c])));
+      std[c] =
+          (float) Math.max(1e-3, Math.sqrt(Math.max(0, sq[c] / n - mean[c] * (double) mean[c])));
     }
     return new float[][] {mean, std};
   }
@@ -218,6 +239,9 @@ public record LabeledImages(byte[] pixels, int[] labels, List<String> classes, S
 
   /** A short lower-case name for a class list, for messages. */
   public String classSummary() {
-    return classes.size() + " classes (" + String.join(", ", classes).toLowerCase(Locale.ROOT) + ")";
+    return classes.size()
+        + " classes ("
+        + String.join(", ", classes).toLowerCase(Locale.ROOT)
+        + ")";
   }
 }

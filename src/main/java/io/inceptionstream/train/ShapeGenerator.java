@@ -1,7 +1,6 @@
 package io.inceptionstream.train;
 
 import io.inceptionstream.image.RgbImage;
-import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
@@ -32,10 +31,19 @@ public final class ShapeGenerator {
   /** The class names in label order. */
   public static final List<String> CLASSES =
       List.of(
-          "circle", "square", "triangle", "cross", "star",
-          "ring", "horizontal-bar", "vertical-bar", "diamond", "heart");
+          "circle",
+          "square",
+          "triangle",
+          "cross",
+          "star",
+          "ring",
+          "horizontal-bar",
+          "vertical-bar",
+          "diamond",
+          "heart");
 
   private static final int SIZE = 32;
+
   /** Shapes are drawn at 4x and area-averaged down, for clean anti-aliasing. */
   private static final int SCALE = 4;
 
@@ -134,7 +142,8 @@ public final class ShapeGenerator {
       case "ring" -> {
         double w = rad * (0.28 + r.nextDouble() * 0.14);
         Area a = new Area(new Ellipse2D.Double(-rad, -rad, 2 * rad, 2 * rad));
-        a.subtract(new Area(new Ellipse2D.Double(-rad + w, -rad + w, 2 * (rad - w), 2 * (rad - w))));
+        a.subtract(
+            new Area(new Ellipse2D.Double(-rad + w, -rad + w, 2 * (rad - w), 2 * (rad - w))));
         return a;
       }
       case "horizontal-bar" -> {
@@ -173,11 +182,12 @@ public final class ShapeGenerator {
 
   private static double rotation(int label, SplittableRandom r) {
     String name = CLASSES.get(label);
-    double max = switch (name) {
-      case "circle", "ring" -> 180;
-      case "star" -> 12;
-      default -> 15;
-    };
+    double max =
+        switch (name) {
+          case "circle", "ring" -> 180;
+          case "star" -> 12;
+          default -> 15;
+        };
     return (r.nextDouble() * 2 - 1) * max;
   }
 
@@ -200,9 +210,10 @@ public final class ShapeGenerator {
           }
         }
         int n = SCALE * SCALE;
-        out[y * SIZE + x] = clamp(sr / (double) n + r.nextGaussian() * sigma) << 16
-            | clamp(sg / (double) n + r.nextGaussian() * sigma) << 8
-            | clamp(sb / (double) n + r.nextGaussian() * sigma);
+        out[y * SIZE + x] =
+            clamp(sr / (double) n + r.nextGaussian() * sigma) << 16
+                | clamp(sg / (double) n + r.nextGaussian() * sigma) << 8
+                | clamp(sb / (double) n + r.nextGaussian() * sigma);
       }
     }
     return new RgbImage(SIZE, SIZE, out);

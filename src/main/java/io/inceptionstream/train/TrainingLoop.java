@@ -40,19 +40,19 @@ import java.util.SplittableRandom;
 /**
  * Trains the seed's GoogLeNet with DJL's training API on the MXNet engine: the {@link
  * TrainingNetwork} (trunk plus optional auxiliary heads), {@link AuxiliaryLoss}, Adam or SGD with
- * momentum, weight decay, warm-up and a cosine or step schedule, random-crop and flip
- * augmentation in plain Java, BatchNorm in training mode. After every epoch it evaluates the
- * held-out set, writes a checkpoint (all training parameters and the run's state, for
- * {@code --resume}) and, when the held-out accuracy is the
- * best so far, the model directory itself: the trunk only, exactly the inference parameters.
- * Runs on the calling thread.
+ * momentum, weight decay, warm-up and a cosine or step schedule, random-crop and flip augmentation
+ * in plain Java, BatchNorm in training mode. After every epoch it evaluates the held-out set,
+ * writes a checkpoint (all training parameters and the run's state, for {@code --resume}) and, when
+ * the held-out accuracy is the best so far, the model directory itself: the trunk only, exactly the
+ * inference parameters. Runs on the calling thread.
  */
 public final class TrainingLoop {
 
   /** Receives progress; called on the training thread. */
   public interface Listener {
     /** After every step. */
-    void batch(int epoch, int step, int steps, double loss, double accuracy, double imagesPerSecond);
+    void batch(
+        int epoch, int step, int steps, double loss, double accuracy, double imagesPerSecond);
 
     /** After every epoch's evaluation. */
     void epoch(EpochStats stats);
@@ -71,7 +71,13 @@ public final class TrainingLoop {
    * @param imagesPerSecond training throughput
    * @param seconds wall time of the epoch, evaluation included
    */
-  public record EpochStats(int epoch, double loss, double trainAccuracy, double heldOutAccuracy, double imagesPerSecond, double seconds) {}
+  public record EpochStats(
+      int epoch,
+      double loss,
+      double trainAccuracy,
+      double heldOutAccuracy,
+      double imagesPerSecond,
+      double seconds) {}
 
   /**
    * What a run produced.
@@ -82,7 +88,8 @@ public final class TrainingLoop {
    */
   public record Result(ModelDirectory model, List<EpochStats> history, int bestEpoch) {}
 
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   private static final String CHECKPOINT_PARAMS = "training.params";
   private static final String CHECKPOINT_STATE = "state.json";
 
@@ -99,7 +106,8 @@ public final class TrainingLoop {
   /**
    * @param out the model directory to write (the best epoch's trunk)
    * @param checkpoint directory for per-epoch checkpoints, kept apart so the model stays lean
-   * @param provenance recorded in the model's metadata (command, data, ...); training figures are added
+   * @param provenance recorded in the model's metadata (command, data, ...); training figures are
+   *     added
    */
   public TrainingLoop(
       TrainingOptions options,
@@ -112,10 +120,18 @@ public final class TrainingLoop {
       Map<String, Object> provenance,
       Listener listener) {
     if (!train.classes().equals(heldOut.classes())) {
-      throw new IllegalArgumentException("Training classes " + train.classes() + " differ from held-out classes " + heldOut.classes());
+      throw new IllegalArgumentException(
+          "Training classes "
+              + train.classes()
+              + " differ from held-out classes "
+              + heldOut.classes());
     }
     if (train.size() < options.batchSize()) {
-      throw new IllegalArgumentException("Training set of " + train.size() + " images is smaller than one batch of " + options.batchSize());
+      throw new IllegalArgumentException(
+          "Training set of "
+              + train.size()
+              + " images is smaller than one batch of "
+              + options.batchSize());
     }
     this.options = options;
     this.train = train;
@@ -145,7 +161,14 @@ public final class TrainingLoop {
     double best = state == null ? -1 : state.bestAccuracy();
     int bestEpoch = state == null ? 0 : state.bestEpoch();
     if (state != null) {
-      listener.log("Resuming after epoch " + state.completedEpochs() + " (best held-out accuracy " + best + " at epoch " + bestEpoch + ")");
+      listener.log(
+          "Resuming after epoch "
+              + state.completedEpochs()
+              + " (best held-out accuracy "
+              + best
+              + " at epoch "
+              + bestEpoch
+              + ")");
     }
     TrainingNetwork network = new TrainingNetwork(classes, options.auxiliary());
     try (Model model = Model.newInstance("googlenet-train", Device.cpu(), "MXNet")) {
@@ -187,11 +210,23 @@ public final class TrainingLoop {
                 NDArray l = trainer.getLoss().evaluate(new NDList(y), preds);
                 gc.backward(l);
                 loss = l.getFloat();
-                predicted = preds.get(0).argMax(1).toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+                predicted =
+                    preds
+                        .get(0)
+                        .argMax(1)
+                        .toType(ai.djl.ndarray.types.DataType.FLOAT32, false)
+                        .toFloatArray();
               }
               trainer.step();
               if (!Float.isFinite(loss)) {
-                throw new IllegalStateException("Training diverged at epoch " + epoch + " step " + step + " (loss " + loss + "); lower --learning-rate");
+                throw new IllegalStateException(
+                    "Training diverged at epoch "
+                        + epoch
+                        + " step "
+                        + step
+                        + " (loss "
+                        + loss
+                        + "); lower --learning-rate");
               }
               lossSum += loss;
               for (int i = 0; i < predicted.length; i++) {
@@ -202,18 +237,34 @@ public final class TrainingLoop {
               seen += options.batchSize();
             }
             double secs = (System.nanoTime() - start) / 1e9;
-            listener.batch(epoch, step + 1, stepsPerEpoch, lossSum / (step + 1), (double) correct / seen, seen / secs);
+            listener.batch(
+                epoch,
+                step + 1,
+                stepsPerEpoch,
+                lossSum / (step + 1),
+                (double) correct / seen,
+                seen / secs);
           }
           double trainSecs = (System.nanoTime() - start) / 1e9;
           double heldAcc = heldOutAccuracy(trainer, pre);
-          EpochStats es = new EpochStats(epoch, lossSum / stepsPerEpoch, (double) correct / seen, heldAcc, seen / trainSecs, (System.nanoTime() - start) / 1e9);
+          EpochStats es =
+              new EpochStats(
+                  epoch,
+                  lossSum / stepsPerEpoch,
+                  (double) correct / seen,
+                  heldAcc,
+                  seen / trainSecs,
+                  (System.nanoTime() - start) / 1e9);
           history.add(es);
           listener.epoch(es);
           if (heldAcc > best) {
             best = heldAcc;
             bestEpoch = epoch;
             writeModel(network.trunk(), classes, stats, history, bestEpoch, best);
-            listener.log(String.format("epoch %d: held-out accuracy %.4f is the best so far; model written to %s", epoch, heldAcc, out));
+            listener.log(
+                String.format(
+                    "epoch %d: held-out accuracy %.4f is the best so far; model written to %s",
+                    epoch, heldAcc, out));
           }
           saveCheckpoint(checkpoint, network, new CheckpointState(epoch, best, bestEpoch, history));
         }
@@ -228,18 +279,43 @@ public final class TrainingLoop {
     Tracker main;
     int mainSteps = Math.max(1, totalSteps - options.warmupSteps());
     switch (options.schedule()) {
-      case "cosine" -> main = CosineTracker.builder().setBaseValue(lr).optFinalValue(lr * 0.01f).setMaxUpdates(mainSteps).build();
-      case "step" -> main = MultiFactorTracker.builder().setBaseValue(lr).setSteps(new int[] {Math.max(1, mainSteps / 2), Math.max(2, mainSteps * 3 / 4)}).optFactor(0.1f).build();
+      case "cosine" ->
+          main =
+              CosineTracker.builder()
+                  .setBaseValue(lr)
+                  .optFinalValue(lr * 0.01f)
+                  .setMaxUpdates(mainSteps)
+                  .build();
+      case "step" ->
+          main =
+              MultiFactorTracker.builder()
+                  .setBaseValue(lr)
+                  .setSteps(new int[] {Math.max(1, mainSteps / 2), Math.max(2, mainSteps * 3 / 4)})
+                  .optFactor(0.1f)
+                  .build();
       default -> main = Tracker.fixed(lr);
     }
-    Tracker tracker = options.warmupSteps() == 0 ? main
-        : WarmUpTracker.builder().setMainTracker(main).optWarmUpSteps(options.warmupSteps()).optWarmUpBeginValue(lr * 0.1f).build();
+    Tracker tracker =
+        options.warmupSteps() == 0
+            ? main
+            : WarmUpTracker.builder()
+                .setMainTracker(main)
+                .optWarmUpSteps(options.warmupSteps())
+                .optWarmUpBeginValue(lr * 0.1f)
+                .build();
     if (options.optimizer().equals("sgd")) {
-      return Optimizer.sgd().setLearningRateTracker(tracker).optMomentum(options.momentum())
-          .optWeightDecays(options.weightDecay()).optBeginNumUpdate(doneSteps).build();
+      return Optimizer.sgd()
+          .setLearningRateTracker(tracker)
+          .optMomentum(options.momentum())
+          .optWeightDecays(options.weightDecay())
+          .optBeginNumUpdate(doneSteps)
+          .build();
     }
-    return Optimizer.adam().optLearningRateTracker(tracker)
-        .optWeightDecays(options.weightDecay()).optBeginNumUpdate(doneSteps).build();
+    return Optimizer.adam()
+        .optLearningRateTracker(tracker)
+        .optWeightDecays(options.weightDecay())
+        .optBeginNumUpdate(doneSteps)
+        .build();
   }
 
   /** Random crop from the image padded by 4 edge pixels, and an optional horizontal flip. */
@@ -268,11 +344,21 @@ public final class TrainingLoop {
     for (int start = 0; start < heldOut.size(); start += bs) {
       int n = Math.min(bs, heldOut.size() - start);
       for (int i = 0; i < n; i++) {
-        pre.write(heldOut.pixels(), (start + i) * LabeledImages.BYTES, batch, i * Preprocessor.FLOATS);
+        pre.write(
+            heldOut.pixels(), (start + i) * LabeledImages.BYTES, batch, i * Preprocessor.FLOATS);
       }
       try (NDManager m = trainer.getManager().newSubManager()) {
-        NDArray x = m.create(java.nio.FloatBuffer.wrap(batch, 0, n * Preprocessor.FLOATS), GoogLeNet.inputShape(n));
-        float[] predicted = trainer.evaluate(new NDList(x)).get(0).argMax(1).toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+        NDArray x =
+            m.create(
+                java.nio.FloatBuffer.wrap(batch, 0, n * Preprocessor.FLOATS),
+                GoogLeNet.inputShape(n));
+        float[] predicted =
+            trainer
+                .evaluate(new NDList(x))
+                .get(0)
+                .argMax(1)
+                .toType(ai.djl.ndarray.types.DataType.FLOAT32, false)
+                .toFloatArray();
         for (int i = 0; i < n; i++) {
           if ((int) predicted[i] == heldOut.labels()[start + i]) {
             correct++;
@@ -283,7 +369,14 @@ public final class TrainingLoop {
     return heldOut.size() == 0 ? 0 : (double) correct / heldOut.size();
   }
 
-  private void writeModel(GoogLeNet trunk, int classes, float[][] stats, List<EpochStats> history, int bestEpoch, double best) throws IOException {
+  private void writeModel(
+      GoogLeNet trunk,
+      int classes,
+      float[][] stats,
+      List<EpochStats> history,
+      int bestEpoch,
+      double best)
+      throws IOException {
     Map<String, Object> p = new LinkedHashMap<>(provenance);
     p.put("method", "trained");
     p.put("engine", "MXNet");
@@ -294,14 +387,21 @@ public final class TrainingLoop {
     p.put("bestEpoch", bestEpoch);
     p.put("heldOutAccuracy", best);
     p.put("history", history);
-    ModelDirectory.write(out, trunk, classes, train.classes(), modelName, modelVersion,
-        List.of(stats[0][0], stats[0][1], stats[0][2]), List.of(stats[1][0], stats[1][1], stats[1][2]), p);
+    ModelDirectory.write(
+        out,
+        trunk,
+        classes,
+        train.classes(),
+        modelName,
+        modelVersion,
+        List.of(stats[0][0], stats[0][1], stats[0][2]),
+        List.of(stats[1][0], stats[1][1], stats[1][2]),
+        p);
   }
 
-  /**
-   * Records an evaluation in the metadata of a model directory written by this loop.
-   */
-  public static void recordEvaluation(ModelDirectory dir, String key, Evaluation.Result result, String data) throws IOException {
+  /** Records an evaluation in the metadata of a model directory written by this loop. */
+  public static void recordEvaluation(
+      ModelDirectory dir, String key, Evaluation.Result result, String data) throws IOException {
     Map<String, Object> p = new LinkedHashMap<>(dir.metadata().provenance());
     Map<String, Object> e = new LinkedHashMap<>();
     e.put("data", data);
@@ -310,11 +410,27 @@ public final class TrainingLoop {
     e.put("confusion", result.confusion());
     p.put(key, e);
     ModelMetadata m = dir.metadata();
-    ModelDirectory.writeMetadata(dir.path(), new ModelMetadata(m.format(), m.architecture(), m.name(), m.version(), m.classes(), m.inputShape(), m.mean(), m.std(),
-        m.parametersFile(), m.parametersSha256(), m.parametersBytes(), m.trainableParameters(), m.createdAt(), p));
+    ModelDirectory.writeMetadata(
+        dir.path(),
+        new ModelMetadata(
+            m.format(),
+            m.architecture(),
+            m.name(),
+            m.version(),
+            m.classes(),
+            m.inputShape(),
+            m.mean(),
+            m.std(),
+            m.parametersFile(),
+            m.parametersSha256(),
+            m.parametersBytes(),
+            m.trainableParameters(),
+            m.createdAt(),
+            p));
   }
 
-  private record CheckpointState(int completedEpochs, double bestAccuracy, int bestEpoch, List<EpochStats> history) {}
+  private record CheckpointState(
+      int completedEpochs, double bestAccuracy, int bestEpoch, List<EpochStats> history) {}
 
   private static CheckpointState readState(Path checkpoint) throws IOException {
     Path f = checkpoint.resolve(CHECKPOINT_STATE);
@@ -324,30 +440,46 @@ public final class TrainingLoop {
     return JSON.readValue(f.toFile(), CheckpointState.class);
   }
 
-  private static void saveCheckpoint(Path checkpoint, TrainingNetwork network, CheckpointState state) throws IOException {
+  private static void saveCheckpoint(
+      Path checkpoint, TrainingNetwork network, CheckpointState state) throws IOException {
     Files.createDirectories(checkpoint);
     Path tmp = Files.createTempFile(checkpoint, CHECKPOINT_PARAMS, ".tmp");
-    try (DataOutputStream os = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp)))) {
+    try (DataOutputStream os =
+        new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp)))) {
       network.saveParameters(os);
     }
-    Files.move(tmp, checkpoint.resolve(CHECKPOINT_PARAMS), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    Files.move(
+        tmp,
+        checkpoint.resolve(CHECKPOINT_PARAMS),
+        StandardCopyOption.REPLACE_EXISTING,
+        StandardCopyOption.ATOMIC_MOVE);
     Path stateTmp = Files.createTempFile(checkpoint, CHECKPOINT_STATE, ".tmp");
     JSON.writeValue(stateTmp.toFile(), state);
-    Files.move(stateTmp, checkpoint.resolve(CHECKPOINT_STATE), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    Files.move(
+        stateTmp,
+        checkpoint.resolve(CHECKPOINT_STATE),
+        StandardCopyOption.REPLACE_EXISTING,
+        StandardCopyOption.ATOMIC_MOVE);
   }
 
-  private static void loadCheckpoint(Path checkpoint, TrainingNetwork network, NDManager manager) throws IOException, InvalidModelException {
+  private static void loadCheckpoint(Path checkpoint, TrainingNetwork network, NDManager manager)
+      throws IOException, InvalidModelException {
     Path f = checkpoint.resolve(CHECKPOINT_PARAMS);
-    try (DataInputStream is = new DataInputStream(new BufferedInputStream(Files.newInputStream(f)))) {
+    try (DataInputStream is =
+        new DataInputStream(new BufferedInputStream(Files.newInputStream(f)))) {
       network.loadParameters(manager, is);
     } catch (MalformedModelException e) {
-      throw new InvalidModelException(f + " does not match this training network (was it trained with other --aux or class settings?): " + e.getMessage(), e);
+      throw new InvalidModelException(
+          f
+              + " does not match this training network (was it trained with other --aux or class settings?): "
+              + e.getMessage(),
+          e);
     }
   }
 
   /** Evaluates the written model through the serving path. */
-  public static Evaluation.Result evaluate(ModelDirectory dir, LabeledImages data) throws InvalidModelException {
+  public static Evaluation.Result evaluate(ModelDirectory dir, LabeledImages data)
+      throws InvalidModelException {
     return Evaluation.evaluate(dir, data, RunnerOptions.classifyOnly(), "cpu", 64);
   }
-
 }

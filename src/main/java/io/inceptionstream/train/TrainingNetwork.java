@@ -59,7 +59,10 @@ public final class TrainingNetwork extends AbstractBlock {
 
   @Override
   protected NDList forwardInternal(
-      ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
+      ParameterStore parameterStore,
+      NDList inputs,
+      boolean training,
+      PairList<String, Object> params) {
     NDArray[] taps = new NDArray[2];
     NDArray logits =
         trunk.forwardTrunk(

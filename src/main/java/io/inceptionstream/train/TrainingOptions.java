@@ -3,8 +3,8 @@ package io.inceptionstream.train;
 import java.util.Locale;
 
 /**
- * Hyper-parameters of a training run, validated on construction; each error names the option,
- * the value and the rule.
+ * Hyper-parameters of a training run, validated on construction; each error names the option, the
+ * value and the rule.
  *
  * @param epochs passes over the training set
  * @param batchSize images per step
@@ -39,19 +39,30 @@ public record TrainingOptions(
     optimizer = optimizer.toLowerCase(Locale.ROOT);
     schedule = schedule.toLowerCase(Locale.ROOT);
     require(epochs >= 1, "epochs", epochs, "must be at least 1");
-    require(batchSize >= 2, "batch-size", batchSize, "must be at least 2 (BatchNorm needs a batch)");
-    require(optimizer.equals("adam") || optimizer.equals("sgd"), "optimizer", optimizer, "must be adam or sgd");
-    require(learningRate > 0 && learningRate < 10, "learning-rate", learningRate, "must be in (0, 10)");
+    require(
+        batchSize >= 2, "batch-size", batchSize, "must be at least 2 (BatchNorm needs a batch)");
+    require(
+        optimizer.equals("adam") || optimizer.equals("sgd"),
+        "optimizer",
+        optimizer,
+        "must be adam or sgd");
+    require(
+        learningRate > 0 && learningRate < 10, "learning-rate", learningRate, "must be in (0, 10)");
     require(momentum >= 0 && momentum < 1, "momentum", momentum, "must be in [0, 1)");
     require(weightDecay >= 0 && weightDecay < 1, "weight-decay", weightDecay, "must be in [0, 1)");
-    require(schedule.equals("cosine") || schedule.equals("step") || schedule.equals("fixed"), "schedule", schedule, "must be cosine, step or fixed");
+    require(
+        schedule.equals("cosine") || schedule.equals("step") || schedule.equals("fixed"),
+        "schedule",
+        schedule,
+        "must be cosine, step or fixed");
     require(warmupSteps >= 0, "warmup-steps", warmupSteps, "must be at least 0");
     require(auxWeight >= 0 && auxWeight <= 1, "aux-weight", auxWeight, "must be in [0, 1]");
   }
 
   private static void require(boolean ok, String key, Object value, String rule) {
     if (!ok) {
-      throw new IllegalArgumentException("Invalid value " + value + " for option --" + key + ": " + rule);
+      throw new IllegalArgumentException(
+          "Invalid value " + value + " for option --" + key + ": " + rule);
     }
   }
 }

@@ -19,7 +19,9 @@ class SchemaDocsTest {
     if (Boolean.getBoolean("schema.docs.update")) {
       SchemaDocs.update(DOCS);
     }
-    assertEquals(SchemaDocs.reference(), SchemaDocs.between(Files.readString(DOCS, StandardCharsets.UTF_8)),
+    assertEquals(
+        SchemaDocs.reference(),
+        SchemaDocs.between(Files.readString(DOCS, StandardCharsets.UTF_8)),
         DOCS + " is out of date with schemas/. Regenerate it with: " + FIX);
   }
 
@@ -27,7 +29,8 @@ class SchemaDocsTest {
   void everyFieldOfThePublicSchemasIsDocumented() {
     for (Schema s : SchemaDocs.topLevel()) {
       for (Schema.Field f : s.getFields()) {
-        assertTrue(f.doc() != null && !f.doc().isBlank(), s.getName() + "." + f.name() + " has no doc");
+        assertTrue(
+            f.doc() != null && !f.doc().isBlank(), s.getName() + "." + f.name() + " has no doc");
       }
     }
   }
@@ -35,7 +38,8 @@ class SchemaDocsTest {
   @Test
   void onlyIdAndImageAreRequiredOnTheInput() {
     for (Schema.Field f : ImageRecord.getClassSchema().getFields()) {
-      assertEquals(!f.name().equals("id") && !f.name().equals("image"), f.hasDefaultValue(), f.name());
+      assertEquals(
+          !f.name().equals("id") && !f.name().equals("image"), f.hasDefaultValue(), f.name());
     }
   }
 }

@@ -24,7 +24,13 @@ class WireFormatTest {
 
   @Test
   void roundTripsTheCurrentSchema() throws Exception {
-    ImageRecord in = ImageRecord.newBuilder().setId("a").setImage(ByteBuffer.wrap(PNG)).setAttributes(Map.of("k", "v")).setTimestamp(java.time.Instant.ofEpochMilli(5)).build();
+    ImageRecord in =
+        ImageRecord.newBuilder()
+            .setId("a")
+            .setImage(ByteBuffer.wrap(PNG))
+            .setAttributes(Map.of("k", "v"))
+            .setTimestamp(java.time.Instant.ofEpochMilli(5))
+            .build();
     byte[] bytes = WireFormat.encode(in);
     assertEquals((byte) 0xC3, bytes[0]);
     assertEquals((byte) 0x01, bytes[1]);
@@ -51,15 +57,21 @@ class WireFormatTest {
     assertEquals(ImageEncoding.PNG, read.getEncoding());
     assertEquals(Map.of(), read.getAttributes(), "new field takes its default");
     assertNull(read.getTimestamp());
-    assertTrue(!WireFormat.fingerprint(v1).equals(WireFormat.fingerprint(ImageRecord.getClassSchema())));
+    assertTrue(
+        !WireFormat.fingerprint(v1).equals(WireFormat.fingerprint(ImageRecord.getClassSchema())));
   }
 
   @Test
   void acceptsBytesBuiltByHandWithoutThisProjectsCode() throws Exception {
     // What a client in another language does: header, fingerprint, then the binary body.
-    String canonical = SchemaNormalization.toParsingForm(new Schema.Parser().parse(ImageRecord.getClassSchema().toString()));
+    String canonical =
+        SchemaNormalization.toParsingForm(
+            new Schema.Parser().parse(ImageRecord.getClassSchema().toString()));
     long fp = crc64Avro(canonical.getBytes(StandardCharsets.UTF_8));
-    assertEquals(SchemaNormalization.parsingFingerprint64(ImageRecord.getClassSchema()), fp, "hand-written CRC-64-AVRO");
+    assertEquals(
+        SchemaNormalization.parsingFingerprint64(ImageRecord.getClassSchema()),
+        fp,
+        "hand-written CRC-64-AVRO");
     ByteArrayOutputStream body = new ByteArrayOutputStream();
     string(body, "by-hand");
     bytes(body, PNG);
@@ -91,19 +103,32 @@ class WireFormatTest {
   void classifiesEveryKindOfBadValue() {
     assertEquals(WireFormatException.Kind.EMPTY_VALUE, kind(null));
     assertEquals(WireFormatException.Kind.EMPTY_VALUE, kind(new byte[0]));
-    assertEquals(WireFormatException.Kind.NOT_SINGLE_OBJECT, kind("plain text, not avro".getBytes(StandardCharsets.UTF_8)));
-    byte[] unknown = WireFormat.encode(ImageRecord.newBuilder().setId("x").setImage(ByteBuffer.wrap(PNG)).build());
+    assertEquals(
+        WireFormatException.Kind.NOT_SINGLE_OBJECT,
+        kind("plain text, not avro".getBytes(StandardCharsets.UTF_8)));
+    byte[] unknown =
+        WireFormat.encode(
+            ImageRecord.newBuilder().setId("x").setImage(ByteBuffer.wrap(PNG)).build());
     unknown[5] ^= 0x11;
     assertEquals(WireFormatException.Kind.UNKNOWN_SCHEMA, kind(unknown));
-    byte[] truncated = WireFormat.encode(ImageRecord.newBuilder().setId("x").setImage(ByteBuffer.wrap(new byte[100])).build());
-    assertEquals(WireFormatException.Kind.UNDECODABLE_AVRO, kind(java.util.Arrays.copyOf(truncated, 20)));
-    byte[] noId = WireFormat.encode(ImageRecord.newBuilder().setId("").setImage(ByteBuffer.wrap(PNG)).build());
+    byte[] truncated =
+        WireFormat.encode(
+            ImageRecord.newBuilder().setId("x").setImage(ByteBuffer.wrap(new byte[100])).build());
+    assertEquals(
+        WireFormatException.Kind.UNDECODABLE_AVRO, kind(java.util.Arrays.copyOf(truncated, 20)));
+    byte[] noId =
+        WireFormat.encode(
+            ImageRecord.newBuilder().setId("").setImage(ByteBuffer.wrap(PNG)).build());
     assertEquals(WireFormatException.Kind.INVALID_RECORD, kind(noId));
   }
 
   @Test
   void aTinyValueDeclaringAGiganticFieldIsRejectedNotAllocated() throws Exception {
-    byte[] header = java.util.Arrays.copyOf(WireFormat.encode(ImageRecord.newBuilder().setId("x").setImage(ByteBuffer.wrap(PNG)).build()), 10);
+    byte[] header =
+        java.util.Arrays.copyOf(
+            WireFormat.encode(
+                ImageRecord.newBuilder().setId("x").setImage(ByteBuffer.wrap(PNG)).build()),
+            10);
     ByteArrayOutputStream v = new ByteArrayOutputStream();
     v.write(header);
     string(v, "x");
@@ -114,28 +139,53 @@ class WireFormatTest {
 
   @Test
   void unknownFingerprintMessageNamesTheFingerprint() {
-    byte[] unknown = WireFormat.encode(ImageRecord.newBuilder().setId("x").setImage(ByteBuffer.wrap(PNG)).build());
+    byte[] unknown =
+        WireFormat.encode(
+            ImageRecord.newBuilder().setId("x").setImage(ByteBuffer.wrap(PNG)).build());
     unknown[2] ^= 0x01;
-    WireFormatException e = assertThrows(WireFormatException.class, () -> WireFormat.decodeImage(unknown));
+    WireFormatException e =
+        assertThrows(WireFormatException.class, () -> WireFormat.decodeImage(unknown));
     assertTrue(e.getMessage().contains("Unknown writer schema fingerprint"), e.getMessage());
   }
 
   @Test
   void outputsRoundTrip() throws Exception {
     SourcePosition src = new SourcePosition("images", 3, 42L);
-    Embedding e = Embedding.newBuilder().setId("i").setModelName("m").setModelVersion("1").setTap("b5").setDimension(2).setNormalized(true).setVector(java.util.List.of(0.6f, 0.8f)).setSource(src).build();
+    Embedding e =
+        Embedding.newBuilder()
+            .setId("i")
+            .setModelName("m")
+            .setModelVersion("1")
+            .setTap("b5")
+            .setDimension(2)
+            .setNormalized(true)
+            .setVector(java.util.List.of(0.6f, 0.8f))
+            .setSource(src)
+            .build();
     assertEquals(e, WireFormat.decodeEmbedding(WireFormat.encode(e)));
   }
 
   @Test
   void theFastEmbeddingEncoderWritesExactlyTheGeneratedClassesBytes() throws Exception {
     float[] all = {9f, 0.25f, -1.5f, 3e-7f, 9f};
-    byte[] fast = WireFormat.encodeEmbedding("id-é", "m", "1.0", "a4.branch3", true, all, 1, 3, "images", 2, 123456789012L);
-    Embedding slow = Embedding.newBuilder().setId("id-é").setModelName("m").setModelVersion("1.0").setTap("a4.branch3").setDimension(3)
-        .setNormalized(true).setVector(java.util.List.of(0.25f, -1.5f, 3e-7f)).setSource(new SourcePosition("images", 2, 123456789012L)).build();
+    byte[] fast =
+        WireFormat.encodeEmbedding(
+            "id-é", "m", "1.0", "a4.branch3", true, all, 1, 3, "images", 2, 123456789012L);
+    Embedding slow =
+        Embedding.newBuilder()
+            .setId("id-é")
+            .setModelName("m")
+            .setModelVersion("1.0")
+            .setTap("a4.branch3")
+            .setDimension(3)
+            .setNormalized(true)
+            .setVector(java.util.List.of(0.25f, -1.5f, 3e-7f))
+            .setSource(new SourcePosition("images", 2, 123456789012L))
+            .build();
     assertArrayEquals(WireFormat.encode(slow), fast);
     assertEquals(slow, WireFormat.decodeEmbedding(fast));
-    byte[] empty = WireFormat.encodeEmbedding("x", "m", "1", "b5", false, new float[0], 0, 0, "t", 0, 0);
+    byte[] empty =
+        WireFormat.encodeEmbedding("x", "m", "1", "b5", false, new float[0], 0, 0, "t", 0, 0);
     assertEquals(0, WireFormat.decodeEmbedding(empty).getVector().size());
   }
 

@@ -52,7 +52,10 @@ class BatchAccumulatorTest {
     BatchAccumulator acc = new BatchAccumulator(2, 50 * MS);
     acc.add(Items.rejected(0, 0), 0);
     acc.add(Items.rejected(0, 1), 0);
-    assertEquals(Batch.FlushReason.IDLE, acc.decide(0, false, false), "only dead letters and nothing arriving");
+    assertEquals(
+        Batch.FlushReason.IDLE,
+        acc.decide(0, false, false),
+        "only dead letters and nothing arriving");
     assertNull(acc.decide(0, false, true));
     acc.add(Items.ready(0, 2), 0);
     assertNull(acc.decide(0, false, true), "one image is not a full batch of two");

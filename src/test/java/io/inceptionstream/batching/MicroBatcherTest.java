@@ -27,9 +27,16 @@ class MicroBatcherTest {
   private Thread thread;
 
   private void start(int maxSize, long maxDelayNanos) {
-    batcher = new MicroBatcher(input, new BatchAccumulator(maxSize, maxDelayNanos), out, clock::get, new WorkerMetrics(new MetricRegistry()), e -> {
-      throw new AssertionError("batcher failed", e);
-    });
+    batcher =
+        new MicroBatcher(
+            input,
+            new BatchAccumulator(maxSize, maxDelayNanos),
+            out,
+            clock::get,
+            new WorkerMetrics(new MetricRegistry()),
+            e -> {
+              throw new AssertionError("batcher failed", e);
+            });
     thread = new Thread(batcher, "test-batcher");
     thread.start();
   }

@@ -68,13 +68,17 @@ class BrokerProcessTest {
   void stopsByItselfWhenItsParentProcessIsGone() throws Exception {
     Process parent = new ProcessBuilder("sleep", "600").start();
     Path log = dir.resolve("orphan.log");
-    Process child = new ProcessBuilder(BrokerProcess.command(ListenerPorts.freePort(), dir.resolve("orphan"), parent.pid()))
-        .redirectError(log.toFile())
-        .start();
+    Process child =
+        new ProcessBuilder(
+                BrokerProcess.command(
+                    ListenerPorts.freePort(), dir.resolve("orphan"), parent.pid()))
+            .redirectError(log.toFile())
+            .start();
     try {
       CompletableFuture<String> ready = CompletableFuture.supplyAsync(() -> firstLine(child));
       String line = ready.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-      assertTrue(line != null && line.startsWith(BrokerMain.READY_PREFIX), "ready line, got " + line);
+      assertTrue(
+          line != null && line.startsWith(BrokerMain.READY_PREFIX), "ready line, got " + line);
 
       parent.destroyForcibly();
       parent.waitFor();
@@ -93,7 +97,8 @@ class BrokerProcessTest {
 
   private static String firstLine(Process p) {
     try {
-      return new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)).readLine();
+      return new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))
+          .readLine();
     } catch (java.io.IOException e) {
       throw new UncheckedIOException(e);
     }

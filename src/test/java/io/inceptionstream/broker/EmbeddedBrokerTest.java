@@ -38,8 +38,12 @@ class EmbeddedBrokerTest {
       assertEquals(List.of("a", "b", "c"), Clients.consume(bootstrap, "kept", 3, TIMEOUT));
     }
     try (EmbeddedBroker again = EmbeddedBroker.start(0, data)) {
-      assertEquals(bootstrap, again.bootstrapServers(), "port 0 reuses the client port saved in the data directory");
-      assertEquals(controllerPort, again.controllerPort(), "the controller port is kept across restarts");
+      assertEquals(
+          bootstrap,
+          again.bootstrapServers(),
+          "port 0 reuses the client port saved in the data directory");
+      assertEquals(
+          controllerPort, again.controllerPort(), "the controller port is kept across restarts");
       assertEquals(List.of("a", "b", "c"), Clients.consume(bootstrap, "kept", 3, TIMEOUT));
     }
   }
@@ -49,7 +53,9 @@ class EmbeddedBrokerTest {
     Path data;
     try (EmbeddedBroker broker = EmbeddedBroker.start(0, null)) {
       data = broker.dataDir();
-      assertTrue(Files.isRegularFile(data.resolve(EmbeddedBroker.KAFKA_DIR).resolve("meta.properties")), "storage is formatted");
+      assertTrue(
+          Files.isRegularFile(data.resolve(EmbeddedBroker.KAFKA_DIR).resolve("meta.properties")),
+          "storage is formatted");
       Topics.awaitReachable(broker.bootstrapServers(), TIMEOUT);
     }
     assertFalse(Files.exists(data), data + " is deleted on close");
@@ -59,14 +65,21 @@ class EmbeddedBrokerTest {
   void failsWithAMessageNamingThePortWhenItIsTaken() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       int port = taken.getLocalPort();
-      BrokerException e = assertThrows(BrokerException.class, () -> EmbeddedBroker.start(port, dir.resolve("taken")).close());
+      BrokerException e =
+          assertThrows(
+              BrokerException.class,
+              () -> EmbeddedBroker.start(port, dir.resolve("taken")).close());
       assertTrue(e.getMessage().contains("127.0.0.1:" + port), e.getMessage());
     }
   }
 
   @Test
   void rejectsAPortOutOfRange() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> EmbeddedBroker.start(70000, dir.resolve("bad")));
-    assertEquals("Invalid value 70000 for port: must be 0 (any free port) or from 1 to 65535", e.getMessage());
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> EmbeddedBroker.start(70000, dir.resolve("bad")));
+    assertEquals(
+        "Invalid value 70000 for port: must be 0 (any free port) or from 1 to 65535",
+        e.getMessage());
   }
 }

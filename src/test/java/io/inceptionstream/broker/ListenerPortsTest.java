@@ -34,14 +34,20 @@ class ListenerPortsTest {
     ListenerPorts first = ListenerPorts.resolve(dir, 0);
     first.save(dir);
     int other = first.port() == 65000 ? 65001 : 65000;
-    assertEquals(new ListenerPorts(other, first.controllerPort()), ListenerPorts.resolve(dir, other));
+    assertEquals(
+        new ListenerPorts(other, first.controllerPort()), ListenerPorts.resolve(dir, other));
   }
 
   @Test
   void refusesAClientPortThatIsTheSavedControllerPort() {
     ListenerPorts first = ListenerPorts.resolve(dir, 0);
     first.save(dir);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ListenerPorts.resolve(dir, first.controllerPort()));
-    assertTrue(e.getMessage().startsWith("Invalid value " + first.controllerPort() + " for port: "), e.getMessage());
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> ListenerPorts.resolve(dir, first.controllerPort()));
+    assertTrue(
+        e.getMessage().startsWith("Invalid value " + first.controllerPort() + " for port: "),
+        e.getMessage());
   }
 }

@@ -46,16 +46,29 @@ class TopicsTest {
 
   @Test
   void reportsTheBrokersReasonWhenItRefusesATopic() {
-    BrokerException e = assertThrows(BrokerException.class,
-        () -> Topics.create(broker.bootstrapServers(), List.of("three-replicas"), 1, (short) 3, TIMEOUT));
-    assertTrue(e.getMessage().contains("three-replicas") && e.getMessage().contains("InvalidReplicationFactorException"), e.getMessage());
+    BrokerException e =
+        assertThrows(
+            BrokerException.class,
+            () ->
+                Topics.create(
+                    broker.bootstrapServers(), List.of("three-replicas"), 1, (short) 3, TIMEOUT));
+    assertTrue(
+        e.getMessage().contains("three-replicas")
+            && e.getMessage().contains("InvalidReplicationFactorException"),
+        e.getMessage());
   }
 
   @Test
   void failsWithinItsTimeoutNamingTheAddressWhenNoBrokerListens() {
     String nowhere = "127.0.0.1:" + ListenerPorts.freePort();
-    BrokerException e = assertTimeoutPreemptively(Duration.ofSeconds(30),
-        () -> assertThrows(BrokerException.class, () -> Topics.create(nowhere, List.of("x"), 1, (short) 1, Duration.ofSeconds(2))));
+    BrokerException e =
+        assertTimeoutPreemptively(
+            Duration.ofSeconds(30),
+            () ->
+                assertThrows(
+                    BrokerException.class,
+                    () ->
+                        Topics.create(nowhere, List.of("x"), 1, (short) 1, Duration.ofSeconds(2))));
     assertTrue(e.getMessage().contains(nowhere) && e.getMessage().contains("2 s"), e.getMessage());
   }
 
@@ -63,19 +76,37 @@ class TopicsTest {
   void awaitsAReachableBrokerAndGivesUpOnAnUnreachableOne() {
     Topics.awaitReachable(broker.bootstrapServers(), TIMEOUT);
     String nowhere = "127.0.0.1:" + ListenerPorts.freePort();
-    BrokerException e = assertTimeoutPreemptively(Duration.ofSeconds(30),
-        () -> assertThrows(BrokerException.class, () -> Topics.awaitReachable(nowhere, Duration.ofMillis(1500))));
-    assertTrue(e.getMessage().contains(nowhere) && e.getMessage().contains("1500 ms"), e.getMessage());
+    BrokerException e =
+        assertTimeoutPreemptively(
+            Duration.ofSeconds(30),
+            () ->
+                assertThrows(
+                    BrokerException.class,
+                    () -> Topics.awaitReachable(nowhere, Duration.ofMillis(1500))));
+    assertTrue(
+        e.getMessage().contains(nowhere) && e.getMessage().contains("1500 ms"), e.getMessage());
   }
 
   @Test
   void rejectsInvalidArgumentsNamingTheValueAndTheRule() {
     String b = broker.bootstrapServers();
-    assertEquals("Invalid value 0 for partitions: must be at least 1",
-        assertThrows(IllegalArgumentException.class, () -> Topics.create(b, List.of("t"), 0, (short) 1, TIMEOUT)).getMessage());
-    assertEquals("Invalid value 0 for replication factor: must be at least 1",
-        assertThrows(IllegalArgumentException.class, () -> Topics.create(b, List.of("t"), 1, (short) 0, TIMEOUT)).getMessage());
-    assertEquals("Invalid value [] for topics: must name at least one topic",
-        assertThrows(IllegalArgumentException.class, () -> Topics.create(b, List.of(), 1, (short) 1, TIMEOUT)).getMessage());
+    assertEquals(
+        "Invalid value 0 for partitions: must be at least 1",
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Topics.create(b, List.of("t"), 0, (short) 1, TIMEOUT))
+            .getMessage());
+    assertEquals(
+        "Invalid value 0 for replication factor: must be at least 1",
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Topics.create(b, List.of("t"), 1, (short) 0, TIMEOUT))
+            .getMessage());
+    assertEquals(
+        "Invalid value [] for topics: must name at least one topic",
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Topics.create(b, List.of(), 1, (short) 1, TIMEOUT))
+            .getMessage());
   }
 }

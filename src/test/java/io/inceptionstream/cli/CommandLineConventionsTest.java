@@ -18,7 +18,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
-/** Every command follows the same conventions: --help, documented defaults, clear errors, clean --json. */
+/**
+ * Every command follows the same conventions: --help, documented defaults, clear errors, clean
+ * --json.
+ */
 class CommandLineConventionsTest {
 
   private static List<CommandLine> allCommands() {
@@ -59,7 +62,13 @@ class CommandLineConventionsTest {
           continue;
         }
         String doc = String.join(" ", o.description());
-        assertTrue(doc.contains("Default"), cl.getCommandSpec().qualifiedName() + " " + o.longestName() + " does not state its default: " + doc);
+        assertTrue(
+            doc.contains("Default"),
+            cl.getCommandSpec().qualifiedName()
+                + " "
+                + o.longestName()
+                + " does not state its default: "
+                + doc);
       }
     }
   }
@@ -78,7 +87,11 @@ class CommandLineConventionsTest {
   void aMissingModelDirectoryIsAClearError(@TempDir Path tmp) {
     Cli.Run r = Cli.run("model", "info", "--model", tmp.resolve("nothing-here").toString());
     assertEquals(1, r.code());
-    assertTrue(r.err().startsWith("error: ") && r.err().contains("nothing-here") && r.err().contains("does not exist"), r.err());
+    assertTrue(
+        r.err().startsWith("error: ")
+            && r.err().contains("nothing-here")
+            && r.err().contains("does not exist"),
+        r.err());
     assertEquals("", r.out());
   }
 
@@ -89,8 +102,11 @@ class CommandLineConventionsTest {
       nowhere = "127.0.0.1:" + s.getLocalPort();
     }
     long start = System.nanoTime();
-    Cli.Run pub = Cli.run("publish", "--bootstrap-servers", nowhere, "--timeout", "2s", "--shapes", "3");
-    Cli.Run sub = Cli.run("subscribe", "--bootstrap-servers", nowhere, "--connect-timeout", "2s", "--max", "1");
+    Cli.Run pub =
+        Cli.run("publish", "--bootstrap-servers", nowhere, "--timeout", "2s", "--shapes", "3");
+    Cli.Run sub =
+        Cli.run(
+            "subscribe", "--bootstrap-servers", nowhere, "--connect-timeout", "2s", "--max", "1");
     double secs = (System.nanoTime() - start) / 1e9;
     assertEquals(1, pub.code(), pub.err());
     assertEquals(1, sub.code(), sub.err());
@@ -111,12 +127,23 @@ class CommandLineConventionsTest {
   @Test
   void modelPredictClassifiesGoodFilesAndNamesTheBadOne(@TempDir Path tmp) throws Exception {
     Path modelDir = tmp.resolve("m");
-    assertEquals(0, Cli.run("model", "init", "--out", modelDir.toString(), "--classes", "10").code());
+    assertEquals(
+        0, Cli.run("model", "init", "--out", modelDir.toString(), "--classes", "10").code());
     Path good = tmp.resolve("good.png");
     Files.write(good, io.inceptionstream.train.ShapeGenerator.sample(1, 2).png());
     Path bad = tmp.resolve("bad.png");
     Files.writeString(bad, "not an image");
-    Cli.Run r = Cli.run("model", "predict", "--model", modelDir.toString(), "--json", "--top-k", "2", good.toString(), bad.toString());
+    Cli.Run r =
+        Cli.run(
+            "model",
+            "predict",
+            "--model",
+            modelDir.toString(),
+            "--json",
+            "--top-k",
+            "2",
+            good.toString(),
+            bad.toString());
     assertEquals(1, r.code(), "one file failed");
     JsonNode doc = new ObjectMapper().readTree(r.out());
     assertEquals(1, doc.get("predictions").size());

@@ -47,14 +47,25 @@ class ConfigCommandTest {
     Path file = dir.resolve("worker.properties");
     Files.writeString(file, "bootstrap-servers=file:9092\nbatch.max-size=8\n");
     int code =
-        run("config", "show", "--config", file.toString(), "--set", "batch.max-size=16", "--set",
-            "kafka.sasl.jaas.config=PlainLoginModule required password=s3cr3t;", "--set", "kafka.consumer.client.id=a=b");
+        run(
+            "config",
+            "show",
+            "--config",
+            file.toString(),
+            "--set",
+            "batch.max-size=16",
+            "--set",
+            "kafka.sasl.jaas.config=PlainLoginModule required password=s3cr3t;",
+            "--set",
+            "kafka.consumer.client.id=a=b");
     assertEquals(0, code, err.toString());
     String shown = out.toString();
     assertTrue(shown.contains("bootstrap-servers = file:9092\n"), shown);
     assertTrue(shown.contains("batch.max-size = 16\n"), shown);
     assertTrue(shown.contains("kafka.consumer.sasl.jaas.config = [hidden]\n"), shown);
-    assertTrue(shown.contains("kafka.consumer.client.id = a=b\n"), "--set splits at the first '=': " + shown);
+    assertTrue(
+        shown.contains("kafka.consumer.client.id = a=b\n"),
+        "--set splits at the first '=': " + shown);
     assertFalse(shown.contains("s3cr3t"), shown);
   }
 
@@ -63,8 +74,12 @@ class ConfigCommandTest {
     assertEquals(2, run("config", "show", "--set", "batch.max-size=0", "--set", "colour=blue"));
     String e = err.toString();
     assertTrue(e.startsWith("error: 3 configuration problems:\n"), e);
-    assertTrue(e.contains("\n  Missing required configuration bootstrap-servers which has no default value"), e);
-    assertTrue(e.contains("\n  Invalid value 0 for configuration batch.max-size: must be at least 1"), e);
+    assertTrue(
+        e.contains(
+            "\n  Missing required configuration bootstrap-servers which has no default value"),
+        e);
+    assertTrue(
+        e.contains("\n  Invalid value 0 for configuration batch.max-size: must be at least 1"), e);
     assertTrue(e.contains("\n  Unknown configuration colour on the command line"), e);
   }
 }

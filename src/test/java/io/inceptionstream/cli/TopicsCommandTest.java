@@ -26,7 +26,9 @@ class TopicsCommandTest {
     cl.setOut(new PrintWriter(out));
     cl.setErr(new PrintWriter(err));
 
-    int code = cl.execute("topics", "create", "--bootstrap-servers", nowhere, "--timeout", "1500ms", "images");
+    int code =
+        cl.execute(
+            "topics", "create", "--bootstrap-servers", nowhere, "--timeout", "1500ms", "images");
 
     assertEquals(1, code);
     assertEquals("", out.toString());
@@ -46,7 +48,9 @@ class TopicsCommandTest {
 
   @Test
   void rejectsADurationWithoutAUnitNamingTheValue() {
-    CommandLine.TypeConversionException e = assertThrows(CommandLine.TypeConversionException.class, () -> DurationConverter.parse("30"));
+    CommandLine.TypeConversionException e =
+        assertThrows(
+            CommandLine.TypeConversionException.class, () -> DurationConverter.parse("30"));
     assertTrue(e.getMessage().startsWith("'30' is not a duration"), e.getMessage());
   }
 
@@ -62,7 +66,9 @@ class TopicsCommandTest {
           continue;
         }
         String description = String.join(" ", o.description());
-        assertTrue(description.contains("Default") || description.contains("default"), command + " " + o.longestName() + ": " + description);
+        assertTrue(
+            description.contains("Default") || description.contains("default"),
+            command + " " + o.longestName() + ": " + description);
       }
     }
   }

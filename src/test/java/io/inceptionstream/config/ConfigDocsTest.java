@@ -33,10 +33,12 @@ class ConfigDocsTest {
   void listsEveryKeyWithItsTypeDefaultAndRule() {
     String table = ConfigDocs.markdownTable();
     for (ConfigKey k : WorkerConfigDef.keys()) {
-      assertTrue(table.contains("| `" + k.name() + "` | " + k.type().displayName() + " | "), k.name());
+      assertTrue(
+          table.contains("| `" + k.name() + "` | " + k.type().displayName() + " | "), k.name());
     }
     assertTrue(
-        table.contains("| `batch.max-size` | int | `32` | Most images in one forward pass; a full batch is sent at once. Must be between 1 and 4096. |"),
+        table.contains(
+            "| `batch.max-size` | int | `32` | Most images in one forward pass; a full batch is sent at once. Must be between 1 and 4096. |"),
         table);
     assertTrue(table.contains("| `bootstrap-servers` | string | *required* | "), table);
     assertTrue(table.contains("| `worker.id` | string | *empty* | "), table);
@@ -46,8 +48,16 @@ class ConfigDocsTest {
   @Test
   void updatesOnlyTheTextBetweenTheMarkers(@TempDir Path dir) throws IOException {
     Path md = dir.resolve("doc.md");
-    Files.writeString(md, "# Title\r\n\r\n" + ConfigDocs.START + "\nold\n" + ConfigDocs.END + "\nafter\n");
+    Files.writeString(
+        md, "# Title\r\n\r\n" + ConfigDocs.START + "\nold\n" + ConfigDocs.END + "\nafter\n");
     ConfigDocs.update(md);
-    assertEquals("# Title\n\n" + ConfigDocs.START + "\n" + ConfigDocs.reference() + ConfigDocs.END + "\nafter\n", Files.readString(md));
+    assertEquals(
+        "# Title\n\n"
+            + ConfigDocs.START
+            + "\n"
+            + ConfigDocs.reference()
+            + ConfigDocs.END
+            + "\nafter\n",
+        Files.readString(md));
   }
 }

@@ -30,14 +30,23 @@ class ConfigTypeTest {
 
   @Test
   void namesTheRuleWhenTextIsNotOfTheType() {
-    assertEquals("must be an integer", assertThrows(IllegalArgumentException.class, () -> ConfigType.INT.parse("1.5")).getMessage());
+    assertEquals(
+        "must be an integer",
+        assertThrows(IllegalArgumentException.class, () -> ConfigType.INT.parse("1.5"))
+            .getMessage());
     assertEquals(
         "must be an integer between -2147483648 and 2147483647",
-        assertThrows(IllegalArgumentException.class, () -> ConfigType.INT.parse("3000000000")).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> ConfigType.INT.parse("3000000000"))
+            .getMessage());
     assertEquals(
         "must be an integer between -9223372036854775808 and 9223372036854775807",
-        assertThrows(IllegalArgumentException.class, () -> ConfigType.LONG.parse("99999999999999999999")).getMessage());
-    assertEquals("must be true or false", assertThrows(IllegalArgumentException.class, () -> ConfigType.BOOLEAN.parse("yes")).getMessage());
+        assertThrows(
+                IllegalArgumentException.class, () -> ConfigType.LONG.parse("99999999999999999999"))
+            .getMessage());
+    assertEquals(
+        "must be true or false",
+        assertThrows(IllegalArgumentException.class, () -> ConfigType.BOOLEAN.parse("yes"))
+            .getMessage());
   }
 
   @Test

@@ -26,14 +26,38 @@ class DurationsTest {
   }
 
   @ParameterizedTest(name = "rejects \"{0}\"")
-  @ValueSource(strings = {"", "ms", "1.5s", "-1s", "10 s", "5d", "1S", "PT5S", "1h30m", "99999999999999999999ms", "9223372036854775807h"})
+  @ValueSource(
+      strings = {
+        "",
+        "ms",
+        "1.5s",
+        "-1s",
+        "10 s",
+        "5d",
+        "1S",
+        "PT5S",
+        "1h30m",
+        "99999999999999999999ms",
+        "9223372036854775807h"
+      })
   void rejectsAnythingElseWithTheRule(String text) {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Durations.parse(text));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> Durations.parse(text));
     assertEquals(true, e.getMessage().startsWith(Durations.RULE), e.getMessage());
   }
 
   @ParameterizedTest(name = "{0} ms is written {1}")
-  @CsvSource({"0, 0ms", "50, 50ms", "1000, 1s", "1500, 1500ms", "30000, 30s", "120000, 2m", "90000, 90s", "3600000, 1h", "5400000, 90m"})
+  @CsvSource({
+    "0, 0ms",
+    "50, 50ms",
+    "1000, 1s",
+    "1500, 1500ms",
+    "30000, 30s",
+    "120000, 2m",
+    "90000, 90s",
+    "3600000, 1h",
+    "5400000, 90m"
+  })
   void writesTheLargestExactUnit(long millis, String text) {
     assertEquals(text, Durations.format(Duration.ofMillis(millis)));
     assertEquals(Duration.ofMillis(millis), Durations.parse(text));

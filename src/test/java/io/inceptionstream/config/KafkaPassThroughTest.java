@@ -45,8 +45,20 @@ class KafkaPassThroughTest {
   void refusesEveryProtectedPropertyOnItsClientWithWhatToDoInstead() {
     Map<Client, List<String>> expected =
         Map.of(
-            Client.CONSUMER, List.of("bootstrap.servers", "group.id", "enable.auto.commit", "key.deserializer", "value.deserializer"),
-            Client.PRODUCER, List.of("bootstrap.servers", "key.serializer", "value.serializer", "transactional.id", "enable.idempotence"),
+            Client.CONSUMER,
+                List.of(
+                    "bootstrap.servers",
+                    "group.id",
+                    "enable.auto.commit",
+                    "key.deserializer",
+                    "value.deserializer"),
+            Client.PRODUCER,
+                List.of(
+                    "bootstrap.servers",
+                    "key.serializer",
+                    "value.serializer",
+                    "transactional.id",
+                    "enable.idempotence"),
             Client.ADMIN, List.of("bootstrap.servers"));
     for (Client c : Client.values()) {
       assertEquals(expected.get(c), List.copyOf(KafkaPassThrough.protectedProperties(c).keySet()));
@@ -54,8 +66,23 @@ class KafkaPassThroughTest {
         List<String> problems = new ArrayList<>();
         Split split = KafkaPassThrough.split(Map.of(c.prefix() + property, "x"), problems);
         assertEquals(1, problems.size(), c + " " + property);
-        assertTrue(problems.get(0).startsWith("Invalid configuration " + c.prefix() + property + ": the worker sets the " + c.externalName() + " property " + property + " itself; "), problems.get(0));
-        assertFalse(split.consumer().containsKey(property) || split.producer().containsKey(property) || split.admin().containsKey(property));
+        assertTrue(
+            problems
+                .get(0)
+                .startsWith(
+                    "Invalid configuration "
+                        + c.prefix()
+                        + property
+                        + ": the worker sets the "
+                        + c.externalName()
+                        + " property "
+                        + property
+                        + " itself; "),
+            problems.get(0));
+        assertFalse(
+            split.consumer().containsKey(property)
+                || split.producer().containsKey(property)
+                || split.admin().containsKey(property));
       }
     }
   }
@@ -63,7 +90,9 @@ class KafkaPassThroughTest {
   @Test
   void letsAClientSetAPropertyAnotherClientProtects() {
     List<String> problems = new ArrayList<>();
-    Split split = KafkaPassThrough.split(Map.of("kafka.admin.group.id", "x", "kafka.consumer.transactional.id", "y"), problems);
+    Split split =
+        KafkaPassThrough.split(
+            Map.of("kafka.admin.group.id", "x", "kafka.consumer.transactional.id", "y"), problems);
     assertEquals(List.of(), problems);
     assertEquals(Map.of("group.id", "x"), split.admin());
   }

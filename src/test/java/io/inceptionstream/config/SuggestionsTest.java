@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
 
 class SuggestionsTest {
 
-  private static final List<String> KEYS = WorkerConfigDef.keys().stream().map(ConfigKey::name).toList();
+  private static final List<String> KEYS =
+      WorkerConfigDef.keys().stream().map(ConfigKey::name).toList();
 
   @Test
   void suggestsTheKeySpeltWithOtherSeparatorsOrCase() {

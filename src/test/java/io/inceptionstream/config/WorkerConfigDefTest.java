@@ -77,16 +77,33 @@ class WorkerConfigDefTest {
 
   @Test
   void wordsABadValueExactlyAsKafkaDoes() {
-    assertEquals("Invalid value 0 for configuration batch.max-size: must be at least 1", problemWith("batch.max-size", "0"));
-    assertEquals("Invalid value \"\" for configuration group: must not be blank", problemWith("group", ""));
-    assertEquals("Invalid value \" \" for configuration metrics.bind: must not be blank", problemWith("metrics.bind", " "));
+    assertEquals(
+        "Invalid value 0 for configuration batch.max-size: must be at least 1",
+        problemWith("batch.max-size", "0"));
+    assertEquals(
+        "Invalid value \"\" for configuration group: must not be blank", problemWith("group", ""));
+    assertEquals(
+        "Invalid value \" \" for configuration metrics.bind: must not be blank",
+        problemWith("metrics.bind", " "));
   }
 
   @Test
   void refusesTopicNamesLongerThan249Characters() {
     String longest = "t".repeat(249);
-    assertEquals(longest, ConfigLoader.load(null, Map.of(), Map.of("bootstrap-servers", "b:9092", "topics.input", longest), () -> "h").inputTopic());
-    assertTrue(problemWith("topics.input", longest + "t").startsWith("Invalid value " + longest + "t for configuration topics.input: must be a Kafka topic name"));
+    assertEquals(
+        longest,
+        ConfigLoader.load(
+                null,
+                Map.of(),
+                Map.of("bootstrap-servers", "b:9092", "topics.input", longest),
+                () -> "h")
+            .inputTopic());
+    assertTrue(
+        problemWith("topics.input", longest + "t")
+            .startsWith(
+                "Invalid value "
+                    + longest
+                    + "t for configuration topics.input: must be a Kafka topic name"));
   }
 
   @Test
@@ -122,13 +139,17 @@ class WorkerConfigDefTest {
 
   @Test
   void reportsAValueThatBreaksItsOwnRuleOnceNotAgainAgainstItsNeighbours() {
-    assertEquals("Invalid value 0 for configuration pipeline.max-in-flight: must be at least 1", problemWithAll(Map.of("pipeline.max-in-flight", "0")));
+    assertEquals(
+        "Invalid value 0 for configuration pipeline.max-in-flight: must be at least 1",
+        problemWithAll(Map.of("pipeline.max-in-flight", "0")));
   }
 
   private static String problemWithAll(Map<String, String> settings) {
     Map<String, String> flags = new HashMap<>(Map.of("bootstrap-servers", "broker:9092"));
     flags.putAll(settings);
-    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(null, Map.of(), flags, () -> "host-1"));
+    ConfigException e =
+        assertThrows(
+            ConfigException.class, () -> ConfigLoader.load(null, Map.of(), flags, () -> "host-1"));
     assertEquals(1, e.problems().size(), e.getMessage());
     return e.problems().get(0);
   }
@@ -143,22 +164,32 @@ class WorkerConfigDefTest {
       assertTrue(k.documentation().endsWith("."), k.name() + " documentation should be a sentence");
     }
     assertEquals(35, names.size());
-    assertEquals(List.of(WorkerConfigDef.BOOTSTRAP_SERVERS_CONFIG), WorkerConfigDef.keys().stream().filter(ConfigKey::required).map(ConfigKey::name).toList());
+    assertEquals(
+        List.of(WorkerConfigDef.BOOTSTRAP_SERVERS_CONFIG),
+        WorkerConfigDef.keys().stream().filter(ConfigKey::required).map(ConfigKey::name).toList());
   }
 
   @Test
   void namesEnvironmentVariablesAfterTheKey() {
     assertEquals("INCEPTION_STREAM_BATCH_MAX_SIZE", WorkerConfigDef.envName("batch.max-size"));
-    assertEquals("INCEPTION_STREAM_EXACTLY_ONCE_TRANSACTIONAL_ID", WorkerConfigDef.envName("exactly-once.transactional-id"));
+    assertEquals(
+        "INCEPTION_STREAM_EXACTLY_ONCE_TRANSACTIONAL_ID",
+        WorkerConfigDef.envName("exactly-once.transactional-id"));
     assertEquals("INCEPTION_STREAM_GROUP", WorkerConfigDef.envName("group"));
   }
 
   @Test
   void refusesADeclarationWhoseDefaultBreaksItsRule() {
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> new ConfigKey("x.size", ConfigType.INT, "0", Validator.atLeast(1), "Doc."));
-    assertEquals("Invalid value 0 for configuration x.size: must be at least 1 (the declared default)", e.getMessage());
-    assertThrows(IllegalArgumentException.class, () -> new ConfigKey("kafka.x", ConfigType.STRING, "", Validator.any(), "Doc."));
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new ConfigKey("x.size", ConfigType.INT, "0", Validator.atLeast(1), "Doc."));
+    assertEquals(
+        "Invalid value 0 for configuration x.size: must be at least 1 (the declared default)",
+        e.getMessage());
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new ConfigKey("kafka.x", ConfigType.STRING, "", Validator.any(), "Doc."));
   }
 
   @Test

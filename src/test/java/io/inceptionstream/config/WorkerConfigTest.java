@@ -48,7 +48,8 @@ class WorkerConfigTest {
     return flags;
   }
 
-  private static ConfigException failure(Path file, Map<String, String> env, Map<String, String> flags) {
+  private static ConfigException failure(
+      Path file, Map<String, String> env, Map<String, String> flags) {
     return assertThrows(ConfigException.class, () -> load(file, env, flags));
   }
 
@@ -104,14 +105,29 @@ class WorkerConfigTest {
   @Test
   void reportsAMissingBootstrapServersAsRequired() {
     ConfigException e = failure(null, Map.of(), Map.of());
-    assertEquals(List.of("Missing required configuration bootstrap-servers which has no default value"), e.problems());
+    assertEquals(
+        List.of("Missing required configuration bootstrap-servers which has no default value"),
+        e.problems());
   }
 
   @Test
-  void takesTheFileOverTheDefaultsTheEnvironmentOverTheFileAndFlagsOverTheEnvironment() throws IOException {
-    Path f = file("bootstrap-servers=file:9092", "batch.max-size=8", "prediction.top-k=2", "group=from-file", "metrics.port=1000");
+  void takesTheFileOverTheDefaultsTheEnvironmentOverTheFileAndFlagsOverTheEnvironment()
+      throws IOException {
+    Path f =
+        file(
+            "bootstrap-servers=file:9092",
+            "batch.max-size=8",
+            "prediction.top-k=2",
+            "group=from-file",
+            "metrics.port=1000");
     Map<String, String> env =
-        Map.of("INCEPTION_STREAM_BATCH_MAX_SIZE", "16", "INCEPTION_STREAM_GROUP", "from-env", "INCEPTION_STREAM_METRICS_PORT", "2000");
+        Map.of(
+            "INCEPTION_STREAM_BATCH_MAX_SIZE",
+            "16",
+            "INCEPTION_STREAM_GROUP",
+            "from-env",
+            "INCEPTION_STREAM_METRICS_PORT",
+            "2000");
     WorkerConfig c = load(f, env, Map.of("batch.max-size", "24", "metrics.port", "3000"));
     assertEquals("file:9092", c.bootstrapServers());
     assertEquals(2, c.topK());
@@ -123,7 +139,13 @@ class WorkerConfigTest {
 
   @Test
   void readsAFileWithCommentsEscapesAndUtf8() throws IOException {
-    Path f = file("# the worker", "bootstrap-servers = a:9092,b:9092", "group: caf\u00e9", "embedding.taps=b5, \\", "  a4.branch3");
+    Path f =
+        file(
+            "# the worker",
+            "bootstrap-servers = a:9092,b:9092",
+            "group: caf\u00e9",
+            "embedding.taps=b5, \\",
+            "  a4.branch3");
     WorkerConfig c = load(f, Map.of(), Map.of());
     assertEquals("a:9092,b:9092", c.bootstrapServers());
     assertEquals("caf\u00e9", c.group());
@@ -151,9 +173,14 @@ class WorkerConfigTest {
 
   @Test
   void mapsKafkaEnvironmentVariablesToPassThroughKeysReadingEveryUnderscoreAsADot() {
-    assertEquals("kafka.consumer.fetch.min.bytes", ConfigLoader.keyOfEnv("INCEPTION_STREAM_KAFKA_CONSUMER_FETCH_MIN_BYTES").orElseThrow());
-    assertEquals("kafka.security.protocol", ConfigLoader.keyOfEnv("INCEPTION_STREAM_KAFKA_SECURITY_PROTOCOL").orElseThrow());
-    assertEquals("batch.max-size", ConfigLoader.keyOfEnv("INCEPTION_STREAM_BATCH_MAX_SIZE").orElseThrow());
+    assertEquals(
+        "kafka.consumer.fetch.min.bytes",
+        ConfigLoader.keyOfEnv("INCEPTION_STREAM_KAFKA_CONSUMER_FETCH_MIN_BYTES").orElseThrow());
+    assertEquals(
+        "kafka.security.protocol",
+        ConfigLoader.keyOfEnv("INCEPTION_STREAM_KAFKA_SECURITY_PROTOCOL").orElseThrow());
+    assertEquals(
+        "batch.max-size", ConfigLoader.keyOfEnv("INCEPTION_STREAM_BATCH_MAX_SIZE").orElseThrow());
     assertTrue(ConfigLoader.keyOfEnv("INCEPTION_STREAM_BATCH_MAXSIZE").isEmpty());
 
     Map<String, String> env =
@@ -170,7 +197,14 @@ class WorkerConfigTest {
   @Test
   void mergesKafkaPropertiesWithTheClientsOwnKeyWinningOverTheCommonOne() {
     WorkerConfig c =
-        load(flags("kafka.client.id", "common", "kafka.consumer.client.id", "consumer", "kafka.admin.request.timeout.ms", "5000"));
+        load(
+            flags(
+                "kafka.client.id",
+                "common",
+                "kafka.consumer.client.id",
+                "consumer",
+                "kafka.admin.request.timeout.ms",
+                "5000"));
     assertEquals(Map.of("client.id", "consumer"), c.kafkaConsumer());
     assertEquals(Map.of("client.id", "common"), c.kafkaProducer());
     assertEquals(Map.of("client.id", "common", "request.timeout.ms", "5000"), c.kafkaAdmin());
@@ -201,7 +235,8 @@ class WorkerConfigTest {
   void refusesACommonKafkaKeyThatWouldReachAClientWhichProtectsIt() {
     ConfigException e = failure(null, Map.of(), flags("kafka.value.serializer", "x"));
     assertEquals(
-        List.of("Invalid configuration kafka.value.serializer: the worker sets the producer property value.serializer itself; the wire format fixes it"),
+        List.of(
+            "Invalid configuration kafka.value.serializer: the worker sets the producer property value.serializer itself; the wire format fixes it"),
         e.problems());
   }
 
@@ -210,7 +245,8 @@ class WorkerConfigTest {
     WorkerConfig c =
         load(
             flags(
-                "kafka.sasl.jaas.config", "org.apache.kafka...PlainLoginModule required password=\"s3cr3t\";",
+                "kafka.sasl.jaas.config",
+                    "org.apache.kafka...PlainLoginModule required password=\"s3cr3t\";",
                 "kafka.consumer.ssl.keystore.password", "s3cr3t",
                 "kafka.producer.sasl.oauthbearer.client.credentials.client.secret", "s3cr3t",
                 "kafka.admin.ssl.key.password", "s3cr3t",
@@ -220,18 +256,30 @@ class WorkerConfigTest {
     assertEquals("[hidden]", d.get("kafka.consumer.sasl.jaas.config"));
     assertEquals("[hidden]", d.get("kafka.producer.sasl.jaas.config"));
     assertEquals("[hidden]", d.get("kafka.consumer.ssl.keystore.password"));
-    assertEquals("[hidden]", d.get("kafka.producer.sasl.oauthbearer.client.credentials.client.secret"));
+    assertEquals(
+        "[hidden]", d.get("kafka.producer.sasl.oauthbearer.client.credentials.client.secret"));
     assertEquals("[hidden]", d.get("kafka.admin.ssl.key.password"));
     assertEquals("[hidden]", d.get("kafka.admin.ssl.keystore.key"));
     assertEquals("SASL_SSL", d.get("kafka.admin.security.protocol"));
     assertFalse(d.toString().contains("s3cr3t"), d.toString());
     assertFalse(c.toString().contains("s3cr3t"), c.toString());
-    assertEquals("s3cr3t", c.kafkaConsumer().get("ssl.keystore.password"), "the clients still get the real value");
+    assertEquals(
+        "s3cr3t",
+        c.kafkaConsumer().get("ssl.keystore.password"),
+        "the clients still get the real value");
   }
 
   @Test
   void describesEveryEffectiveValueAsConfigurationText() {
-    WorkerConfig c = load(flags("batch.max-delay", "2000", "embedding.taps", "b5,a4.branch3", "kafka.consumer.fetch.min.bytes", "1"));
+    WorkerConfig c =
+        load(
+            flags(
+                "batch.max-delay",
+                "2000",
+                "embedding.taps",
+                "b5,a4.branch3",
+                "kafka.consumer.fetch.min.bytes",
+                "1"));
     Map<String, String> d = c.describe();
     List<String> declared = WorkerConfigDef.keys().stream().map(ConfigKey::name).toList();
     assertEquals(declared, new ArrayList<>(d.keySet()).subList(0, declared.size()));
@@ -245,7 +293,17 @@ class WorkerConfigTest {
 
   @Test
   void describesAConfigurationThatLoadsBackToAnEqualOne() {
-    WorkerConfig c = load(flags("batch.max-delay", "45s", "embedding.taps", "", "kafka.linger.ms", "5", "delivery", "exactly-once"));
+    WorkerConfig c =
+        load(
+            flags(
+                "batch.max-delay",
+                "45s",
+                "embedding.taps",
+                "",
+                "kafka.linger.ms",
+                "5",
+                "delivery",
+                "exactly-once"));
     Map<String, String> flags = new LinkedHashMap<>();
     c.describe().forEach((k, v) -> flags.put(k, v));
     assertEquals(c, load(flags));
@@ -275,7 +333,15 @@ class WorkerConfigTest {
         failure(
             null,
             Map.of("INCEPTION_STREAM_BATCH_MAX_SIZE", "0"),
-            Map.of("prediction.top-k", "many", "topics.input", "predictions", "kafka.group.id", "g", "colour", "blue"));
+            Map.of(
+                "prediction.top-k",
+                "many",
+                "topics.input",
+                "predictions",
+                "kafka.group.id",
+                "g",
+                "colour",
+                "blue"));
     List<String> expected =
         List.of(
             "Unknown configuration colour on the command line (Kafka client properties go under kafka., kafka.consumer., kafka.producer. or kafka.admin.)",
@@ -293,16 +359,21 @@ class WorkerConfigTest {
   void reportsAMissingOrUnreadableFileByItsPath() throws IOException {
     Path missing = dir.resolve("nowhere.properties");
     ConfigException e = failure(missing, Map.of(), BOOTSTRAP);
-    assertEquals(List.of("Cannot read configuration file " + missing + ": no such file"), e.problems());
+    assertEquals(
+        List.of("Cannot read configuration file " + missing + ": no such file"), e.problems());
 
     Path directory = Files.createDirectory(dir.resolve("a-directory"));
     e = failure(directory, Map.of(), BOOTSTRAP);
-    assertTrue(e.getMessage().startsWith("Cannot read configuration file " + directory + ": "), e.getMessage());
+    assertTrue(
+        e.getMessage().startsWith("Cannot read configuration file " + directory + ": "),
+        e.getMessage());
 
     Path malformed = dir.resolve("malformed.properties");
     Files.writeString(malformed, "group=\\uZZZZ\n");
     e = failure(malformed, Map.of(), BOOTSTRAP);
-    assertTrue(e.getMessage().startsWith("Cannot read configuration file " + malformed + ": "), e.getMessage());
+    assertTrue(
+        e.getMessage().startsWith("Cannot read configuration file " + malformed + ": "),
+        e.getMessage());
   }
 
   @Test
@@ -311,9 +382,13 @@ class WorkerConfigTest {
     assertEquals("worker", ConfigLoader.load(null, Map.of(), BOOTSTRAP, () -> null).workerId());
     assertEquals("worker", ConfigLoader.load(null, Map.of(), BOOTSTRAP, () -> " ").workerId());
     WorkerConfig named =
-        ConfigLoader.load(null, Map.of(), flags("worker.id", "w-3", "group", "g"), () -> {
-          throw new AssertionError("the host name is read only when worker.id is empty");
-        });
+        ConfigLoader.load(
+            null,
+            Map.of(),
+            flags("worker.id", "w-3", "group", "g"),
+            () -> {
+              throw new AssertionError("the host name is read only when worker.id is empty");
+            });
     assertEquals("w-3", named.workerId());
     assertEquals("inception-stream-g-w-3", named.transactionalId());
     assertEquals("tx", load(flags("exactly-once.transactional-id", "tx")).transactionalId());
@@ -333,7 +408,9 @@ class WorkerConfigTest {
     s.put("batch.max-delay", Duration.ofMinutes(5));
     s.put("bootstrap-servers", null);
     ConfigException e =
-        assertThrows(ConfigException.class, () -> WorkerConfig.fromSettings(s, Map.of("group.id", "g"), Map.of(), Map.of()));
+        assertThrows(
+            ConfigException.class,
+            () -> WorkerConfig.fromSettings(s, Map.of("group.id", "g"), Map.of(), Map.of()));
     assertEquals(
         List.of(
             "Missing required configuration bootstrap-servers which has no default value",

@@ -36,7 +36,6 @@ import java.awt.image.Raster;
 import java.awt.image.WritableRaster;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -79,7 +78,8 @@ class ImageDecoderTest {
       assertEquals(i * 0x010101, decoded.pixels()[i], "gray " + i);
     }
     // The JDK's own conversion treats gray as linear light: 100 would come back near 0xA0.
-    assertNotEquals(100 * 0x010101, ImageIO.read(new ByteArrayInputStream(png)).getRGB(4, 6) & 0xFFFFFF);
+    assertNotEquals(
+        100 * 0x010101, ImageIO.read(new ByteArrayInputStream(png)).getRGB(4, 6) & 0xFFFFFF);
   }
 
   @Test
@@ -126,7 +126,9 @@ class ImageDecoderTest {
   @Test
   void keepsTheHighByteOfSixteenBitRgbAndRgba() throws Exception {
     BufferedImage rgb16 = componentImage(false, false, 16, 2, 1);
-    rgb16.getRaster().setPixels(0, 0, 2, 1, new int[] {0x12FF, 0x3400, 0x56AB, 0xFFFF, 0x0001, 0x8080});
+    rgb16
+        .getRaster()
+        .setPixels(0, 0, 2, 1, new int[] {0x12FF, 0x3400, 0x56AB, 0xFFFF, 0x0001, 0x8080});
     byte[] png = encode(rgb16, "png");
     assertColourType(png, 16, 2);
     assertArrayEquals(new int[] {0x123456, 0xFF0080}, decoder.decode(png).pixels());
@@ -150,7 +152,8 @@ class ImageDecoderTest {
     byte[] png = encode(indexed, "png");
     assertColourType(png, 8, 3);
     assertTrue(contains(png, "tRNS"), "the palette PNG should carry transparency");
-    assertArrayEquals(new int[] {0x112233, 0x0000FF, 0x00FF00, 0xFF0000}, decoder.decode(png).pixels());
+    assertArrayEquals(
+        new int[] {0x112233, 0x0000FF, 0x00FF00, 0xFF0000}, decoder.decode(png).pixels());
 
     IndexColorModel sixteen = new IndexColorModel(4, 16, ramp(16, 7), ramp(16, 3), ramp(16, 11));
     BufferedImage fourBit = new BufferedImage(16, 1, BufferedImage.TYPE_BYTE_BINARY, sixteen);
@@ -183,7 +186,11 @@ class ImageDecoderTest {
     text.writeBytes("Comment\0\0".getBytes(StandardCharsets.ISO_8859_1));
     text.writeBytes(zlib(new byte[100 << 20]));
     int[][] rgb = {{0xABCDEF, 0x123456}};
-    byte[] bomb = insert(encode(image(BufferedImage.TYPE_INT_RGB, rgb), "png"), 33, pngChunk("zTXt", text.toByteArray()));
+    byte[] bomb =
+        insert(
+            encode(image(BufferedImage.TYPE_INT_RGB, rgb), "png"),
+            33,
+            pngChunk("zTXt", text.toByteArray()));
     assertTrue(bomb.length < 200_000);
     RgbImage[] decoded = new RgbImage[1];
     long allocated = allocatedBy(() -> decoded[0] = decoder.decode(bomb));
@@ -240,7 +247,8 @@ class ImageDecoderTest {
     for (boolean progressive : new boolean[] {false, true}) {
       RgbImage decoded = decoder.decode(jpeg(blocks, progressive));
       for (int i = 0; i < colours.length; i++) {
-        assertClose(colours[i], decoded.pixels()[i * 16 + 4 + 4 * decoded.width()], 3, "colour " + i);
+        assertClose(
+            colours[i], decoded.pixels()[i * 16 + 4 + 4 * decoded.width()], 3, "colour " + i);
       }
     }
   }
@@ -262,13 +270,16 @@ class ImageDecoderTest {
   void ignoresAnIccProfileEmbeddedInJpeg() throws Exception {
     byte[] plain = jpeg(blockImage(new int[] {0x0AC83C, 0xFA0580}), false);
     int afterApp0 = 4 + (((plain[4] & 0xFF) << 8) | (plain[5] & 0xFF));
-    byte[] tagged = insert(plain, afterApp0, iccSegment(ICC_Profile.getInstance(ColorSpace.CS_LINEAR_RGB)));
+    byte[] tagged =
+        insert(plain, afterApp0, iccSegment(ICC_Profile.getInstance(ColorSpace.CS_LINEAR_RGB)));
     // The JDK alone converts from the linear profile, which brightens the colours a lot.
     int jdk = ImageIO.read(new ByteArrayInputStream(tagged)).getRGB(4, 4) & 0xFFFFFF;
     RgbImage decoded = decoder.decode(tagged);
     assertArrayEquals(decoder.decode(plain).pixels(), decoded.pixels());
     assertClose(0x0AC83C, decoded.pixels()[4 * decoded.width() + 4], 3, "stored colour");
-    assertTrue(Math.abs((jdk >> 16) - 0x0A) > 20, "the JDK should convert the profile: " + Integer.toHexString(jdk));
+    assertTrue(
+        Math.abs((jdk >> 16) - 0x0A) > 20,
+        "the JDK should convert the profile: " + Integer.toHexString(jdk));
   }
 
   @Test
@@ -276,7 +287,8 @@ class ImageDecoderTest {
     int[][] inks = {{10, 200, 60, 30}, {250, 5, 128, 0}, {0, 0, 0, 0}, {0, 0, 0, 255}};
     RgbImage decoded = decoder.decode(jpeg(fourBandBlocks(inks)));
     for (int i = 0; i < inks.length; i++) {
-      assertClose(cmykToRgb(inks[i]), blockCentre(decoded, i), 3, "ink " + Arrays.toString(inks[i]));
+      assertClose(
+          cmykToRgb(inks[i]), blockCentre(decoded, i), 3, "ink " + Arrays.toString(inks[i]));
     }
   }
 
@@ -293,7 +305,8 @@ class ImageDecoderTest {
     byte[] jpeg = insert(jpeg(fourBandBlocks(stored)), 2, adobeSegment(0));
     RgbImage decoded = decoder.decode(jpeg);
     for (int i = 0; i < inks.length; i++) {
-      assertClose(cmykToRgb(inks[i]), blockCentre(decoded, i), 3, "ink " + Arrays.toString(inks[i]));
+      assertClose(
+          cmykToRgb(inks[i]), blockCentre(decoded, i), 3, "ink " + Arrays.toString(inks[i]));
     }
   }
 
@@ -308,18 +321,21 @@ class ImageDecoderTest {
       double r = inks[i][0];
       double g = inks[i][1];
       double b = inks[i][2];
-      ycck[i] = new int[] {
-        (int) Math.round(0.299 * r + 0.587 * g + 0.114 * b),
-        (int) Math.round(128 - 0.168736 * r - 0.331264 * g + 0.5 * b),
-        (int) Math.round(128 + 0.5 * r - 0.418688 * g - 0.081312 * b),
-        255 - inks[i][3]
-      };
-      adobeCmyk[i] = new int[] {255 - inks[i][0], 255 - inks[i][1], 255 - inks[i][2], 255 - inks[i][3]};
+      ycck[i] =
+          new int[] {
+            (int) Math.round(0.299 * r + 0.587 * g + 0.114 * b),
+            (int) Math.round(128 - 0.168736 * r - 0.331264 * g + 0.5 * b),
+            (int) Math.round(128 + 0.5 * r - 0.418688 * g - 0.081312 * b),
+            255 - inks[i][3]
+          };
+      adobeCmyk[i] =
+          new int[] {255 - inks[i][0], 255 - inks[i][1], 255 - inks[i][2], 255 - inks[i][3]};
     }
     RgbImage fromYcck = decoder.decode(insert(jpeg(fourBandBlocks(ycck)), 2, adobeSegment(2)));
     RgbImage fromCmyk = decoder.decode(insert(jpeg(fourBandBlocks(adobeCmyk)), 2, adobeSegment(0)));
     for (int i = 0; i < inks.length; i++) {
-      assertClose(cmykToRgb(inks[i]), blockCentre(fromYcck, i), 3, "YCCK ink " + Arrays.toString(inks[i]));
+      assertClose(
+          cmykToRgb(inks[i]), blockCentre(fromYcck, i), 3, "YCCK ink " + Arrays.toString(inks[i]));
       assertClose(blockCentre(fromCmyk, i), blockCentre(fromYcck, i), 3, "YCCK vs CMYK " + i);
     }
   }
@@ -327,8 +343,14 @@ class ImageDecoderTest {
   @Test
   void rejectsAFormatDeclaredDifferentlyFromTheBytes() throws Exception {
     byte[] png = encode(image(BufferedImage.TYPE_INT_RGB, fill(2, 2, 0x123456)), "png");
-    assertRejected(Reason.UNSUPPORTED_FORMAT, "declared as JPEG", () -> decoder.decode(png, ImageFormat.JPEG, 0, 0));
-    assertRejected(Reason.UNSUPPORTED_FORMAT, "declared as GIF", () -> decoder.decode(png, ImageFormat.GIF, 0, 0));
+    assertRejected(
+        Reason.UNSUPPORTED_FORMAT,
+        "declared as JPEG",
+        () -> decoder.decode(png, ImageFormat.JPEG, 0, 0));
+    assertRejected(
+        Reason.UNSUPPORTED_FORMAT,
+        "declared as GIF",
+        () -> decoder.decode(png, ImageFormat.GIF, 0, 0));
     assertPixels(fill(2, 2, 0x123456), decoder.decode(png, ImageFormat.PNG, 0, 0), 0);
   }
 
@@ -338,34 +360,48 @@ class ImageDecoderTest {
   void decodesRawRgbRowMajor() throws Exception {
     byte[] raw = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, (byte) 255, 0, (byte) 128, 0, 0, 0};
     RgbImage decoded = decoder.decode(raw, ImageFormat.RAW_RGB8, 3, 2);
-    assertArrayEquals(new int[] {0x010203, 0x040506, 0x070809, 0x0A0B0C, 0xFF0080, 0}, decoded.pixels());
+    assertArrayEquals(
+        new int[] {0x010203, 0x040506, 0x070809, 0x0A0B0C, 0xFF0080, 0}, decoded.pixels());
     assertEquals(3, decoded.width());
   }
 
   @Test
   void treatsRawBytesAsPixelsEvenWhenTheyLookLikeAnotherFormat() throws Exception {
     byte[] raw = {(byte) 0x89, 'P', 'N', 'G', 13, 10};
-    assertArrayEquals(new int[] {0x89504E, 0x470D0A}, decoder.decode(raw, ImageFormat.RAW_RGB8, 2, 1).pixels());
+    assertArrayEquals(
+        new int[] {0x89504E, 0x470D0A}, decoder.decode(raw, ImageFormat.RAW_RGB8, 2, 1).pixels());
   }
 
   @Test
   void rejectsRawPixelsOfTheWrongLengthOrWithoutDimensions() {
-    assertRejected(Reason.RAW_SIZE_MISMATCH, "needs 18 bytes, got 17",
+    assertRejected(
+        Reason.RAW_SIZE_MISMATCH,
+        "needs 18 bytes, got 17",
         () -> decoder.decode(new byte[17], ImageFormat.RAW_RGB8, 3, 2));
-    assertRejected(Reason.RAW_SIZE_MISMATCH, "needs 18 bytes, got 19",
+    assertRejected(
+        Reason.RAW_SIZE_MISMATCH,
+        "needs 18 bytes, got 19",
         () -> decoder.decode(new byte[19], ImageFormat.RAW_RGB8, 3, 2));
-    assertRejected(Reason.RAW_SIZE_MISMATCH, "positive width and height",
+    assertRejected(
+        Reason.RAW_SIZE_MISMATCH,
+        "positive width and height",
         () -> decoder.decode(new byte[18], ImageFormat.RAW_RGB8, 0, 0));
-    assertRejected(Reason.RAW_SIZE_MISMATCH, "positive width and height",
+    assertRejected(
+        Reason.RAW_SIZE_MISMATCH,
+        "positive width and height",
         () -> decoder.decode(new byte[18], ImageFormat.RAW_RGB8, -3, -2));
   }
 
   @Test
   void rejectsRawDimensionsOverThePixelLimit() {
     ImageDecoder small = new ImageDecoder(new ImageLimits(1 << 20, 100));
-    assertRejected(Reason.TOO_MANY_PIXELS, "11x10 = 110 pixels, over the limit of 100",
+    assertRejected(
+        Reason.TOO_MANY_PIXELS,
+        "11x10 = 110 pixels, over the limit of 100",
         () -> small.decode(new byte[330], ImageFormat.RAW_RGB8, 11, 10));
-    assertRejected(Reason.TOO_MANY_PIXELS, "100000x100000",
+    assertRejected(
+        Reason.TOO_MANY_PIXELS,
+        "100000x100000",
         () -> small.decode(new byte[3], ImageFormat.RAW_RGB8, 100_000, 100_000));
   }
 
@@ -375,7 +411,10 @@ class ImageDecoderTest {
   void rejectsNoBytesAsEmpty() {
     assertRejected(Reason.EMPTY_IMAGE, "no bytes", () -> decoder.decode(new byte[0]));
     assertRejected(Reason.EMPTY_IMAGE, "no bytes", () -> decoder.decode(null));
-    assertRejected(Reason.EMPTY_IMAGE, "no bytes", () -> decoder.decode(new byte[0], ImageFormat.RAW_RGB8, 1, 1));
+    assertRejected(
+        Reason.EMPTY_IMAGE,
+        "no bytes",
+        () -> decoder.decode(new byte[0], ImageFormat.RAW_RGB8, 1, 1));
   }
 
   @Test
@@ -383,8 +422,13 @@ class ImageDecoderTest {
     ImageDecoder small = new ImageDecoder(new ImageLimits(100, 1_000_000));
     byte[] png = encode(image(BufferedImage.TYPE_INT_RGB, randomRgb(new Random(3), 20, 20)), "png");
     assertTrue(png.length > 100);
-    assertRejected(Reason.IMAGE_TOO_LARGE, png.length + " bytes, over the limit of 100", () -> small.decode(png));
-    assertRejected(Reason.IMAGE_TOO_LARGE, "over the limit of 100",
+    assertRejected(
+        Reason.IMAGE_TOO_LARGE,
+        png.length + " bytes, over the limit of 100",
+        () -> small.decode(png));
+    assertRejected(
+        Reason.IMAGE_TOO_LARGE,
+        "over the limit of 100",
         () -> small.decode(new byte[101], ImageFormat.RAW_RGB8, 1, 1));
   }
 
@@ -395,10 +439,13 @@ class ImageDecoderTest {
       byte[] garbage = new byte[1 + random.nextInt(300)];
       random.nextBytes(garbage);
       if (ImageFormat.detect(garbage) == null) {
-        assertRejected(Reason.UNSUPPORTED_FORMAT, "not JPEG, PNG, BMP or GIF", () -> decoder.decode(garbage));
+        assertRejected(
+            Reason.UNSUPPORTED_FORMAT, "not JPEG, PNG, BMP or GIF", () -> decoder.decode(garbage));
       }
     }
-    assertRejected(Reason.UNSUPPORTED_FORMAT, "starts with 52494646",
+    assertRejected(
+        Reason.UNSUPPORTED_FORMAT,
+        "starts with 52494646",
         () -> decoder.decode("RIFF....WEBPVP8 ".getBytes(StandardCharsets.US_ASCII)));
   }
 
@@ -408,7 +455,8 @@ class ImageDecoderTest {
     byte[] someData = png(100_000, 100_000, 8, 2, pngChunk("IDAT", zlib(new byte[1000])));
     byte[] truncatedData = Arrays.copyOf(someData, someData.length - 20);
     for (byte[] bomb : List.of(noData, someData, truncatedData)) {
-      assertBomb(bomb, "PNG declares 100000x100000 = 10000000000 pixels, over the limit of 40000000");
+      assertBomb(
+          bomb, "PNG declares 100000x100000 = 10000000000 pixels, over the limit of 40000000");
     }
   }
 
@@ -428,50 +476,86 @@ class ImageDecoderTest {
     ImageDecoder limited = new ImageDecoder(new ImageLimits(10 << 20, 1_000_000));
     byte[] png = encode(new BufferedImage(2000, 1000, BufferedImage.TYPE_INT_RGB), "png");
     assertThrows(ImageRejectedException.class, () -> limited.decode(png));
-    long allocated = allocatedBy(() -> assertRejected(Reason.TOO_MANY_PIXELS, "2000x1000 = 2000000 pixels",
-        () -> limited.decode(png)));
+    long allocated =
+        allocatedBy(
+            () ->
+                assertRejected(
+                    Reason.TOO_MANY_PIXELS,
+                    "2000x1000 = 2000000 pixels",
+                    () -> limited.decode(png)));
     // Decoding would allocate at least the 6 MB raster and the 8 MB pixel array.
     assertTrue(allocated < 1 << 20, "allocated " + allocated + " bytes");
-    assertEquals(2_000_000, new ImageDecoder(new ImageLimits(10 << 20, 2_000_000)).decode(png).pixels().length);
+    assertEquals(
+        2_000_000,
+        new ImageDecoder(new ImageLimits(10 << 20, 2_000_000)).decode(png).pixels().length);
   }
 
   @Test
   void rejectsZeroAndNegativeDimensionsSayingSo() {
-    assertRejected(Reason.TOO_MANY_PIXELS, "PNG declares an invalid size of 0x10",
+    assertRejected(
+        Reason.TOO_MANY_PIXELS,
+        "PNG declares an invalid size of 0x10",
         () -> decoder.decode(png(0, 10, 8, 2)));
-    assertRejected(Reason.TOO_MANY_PIXELS, "GIF declares an invalid size of 0x1",
+    assertRejected(
+        Reason.TOO_MANY_PIXELS,
+        "GIF declares an invalid size of 0x1",
         () -> decoder.decode(gifHeader(1, 1, 0, 1)));
-    assertRejected(Reason.TOO_MANY_PIXELS, "BMP declares an invalid size of -5x3",
+    assertRejected(
+        Reason.TOO_MANY_PIXELS,
+        "BMP declares an invalid size of -5x3",
         () -> decoder.decode(bmpHeader(-5, 3, 24, 0, 48).array()));
     byte[] jpeg = jpeg(blockImage(new int[] {0x808080}), false);
-    assertRejected(Reason.TOO_MANY_PIXELS, "JPEG declares an invalid size of 8x0",
+    assertRejected(
+        Reason.TOO_MANY_PIXELS,
+        "JPEG declares an invalid size of 8x0",
         () -> decoder.decode(withJpegSize(jpeg, 8, 0)));
   }
 
   @Test
   void rejectsTruncatedImagesAsCorruptSayingWhere() throws Exception {
     BufferedImage noisy = image(BufferedImage.TYPE_INT_RGB, randomRgb(new Random(5), 64, 48));
-    BufferedImage indexed = image(BufferedImage.TYPE_BYTE_INDEXED, randomRgb(new Random(6), 64, 48));
+    BufferedImage indexed =
+        image(BufferedImage.TYPE_BYTE_INDEXED, randomRgb(new Random(6), 64, 48));
     byte[] png = encode(noisy, "png");
     byte[] gif = encode(indexed, "gif");
     byte[] bmp = encode(noisy, "bmp");
     byte[] jpeg = jpeg(noisy, false);
     byte[] progressive = jpeg(noisy, true);
-    assertRejected(Reason.CORRUPT_IMAGE, "PNG is truncated inside its IHDR", () -> decoder.decode(Arrays.copyOf(png, 20)));
-    assertRejected(Reason.CORRUPT_IMAGE, "GIF is truncated inside its header", () -> decoder.decode(Arrays.copyOf(gif, 10)));
-    assertRejected(Reason.CORRUPT_IMAGE, "GIF is truncated before its first image", () -> decoder.decode(Arrays.copyOf(gif, 20)));
-    assertRejected(Reason.CORRUPT_IMAGE, "BMP is truncated inside its header", () -> decoder.decode(Arrays.copyOf(bmp, 20)));
-    assertRejected(Reason.CORRUPT_IMAGE, "JPEG is truncated inside", () -> decoder.decode(Arrays.copyOf(jpeg, 40)));
+    assertRejected(
+        Reason.CORRUPT_IMAGE,
+        "PNG is truncated inside its IHDR",
+        () -> decoder.decode(Arrays.copyOf(png, 20)));
+    assertRejected(
+        Reason.CORRUPT_IMAGE,
+        "GIF is truncated inside its header",
+        () -> decoder.decode(Arrays.copyOf(gif, 10)));
+    assertRejected(
+        Reason.CORRUPT_IMAGE,
+        "GIF is truncated before its first image",
+        () -> decoder.decode(Arrays.copyOf(gif, 20)));
+    assertRejected(
+        Reason.CORRUPT_IMAGE,
+        "BMP is truncated inside its header",
+        () -> decoder.decode(Arrays.copyOf(bmp, 20)));
+    assertRejected(
+        Reason.CORRUPT_IMAGE,
+        "JPEG is truncated inside",
+        () -> decoder.decode(Arrays.copyOf(jpeg, 40)));
     for (byte[] whole : List.of(png, gif, bmp, jpeg, progressive)) {
       for (int length : new int[] {whole.length / 3, whole.length / 2, whole.length * 9 / 10}) {
         byte[] cut = Arrays.copyOf(whole, length);
-        ImageRejectedException e = assertThrows(ImageRejectedException.class, () -> decoder.decode(cut));
+        ImageRejectedException e =
+            assertThrows(ImageRejectedException.class, () -> decoder.decode(cut));
         assertEquals(Reason.CORRUPT_IMAGE, e.reason(), e.getMessage());
       }
     }
-    assertRejected(Reason.CORRUPT_IMAGE, "JPEG image is truncated or damaged: Corrupt JPEG data: premature end",
+    assertRejected(
+        Reason.CORRUPT_IMAGE,
+        "JPEG image is truncated or damaged: Corrupt JPEG data: premature end",
         () -> decoder.decode(Arrays.copyOf(jpeg, jpeg.length / 2)));
-    assertRejected(Reason.CORRUPT_IMAGE, "BMP image cannot be decoded: the data ends early (truncated)",
+    assertRejected(
+        Reason.CORRUPT_IMAGE,
+        "BMP image cannot be decoded: the data ends early (truncated)",
         () -> decoder.decode(Arrays.copyOf(bmp, bmp.length - 10)));
   }
 
@@ -487,22 +571,31 @@ class ImageDecoderTest {
     byte[] png = encode(image(BufferedImage.TYPE_INT_RGB, randomRgb(new Random(7), 16, 16)), "png");
     byte[] badCrc = png.clone();
     badCrc[29] ^= 1;
-    assertRejected(Reason.CORRUPT_IMAGE, "IHDR chunk fails its CRC check", () -> decoder.decode(badCrc));
+    assertRejected(
+        Reason.CORRUPT_IMAGE, "IHDR chunk fails its CRC check", () -> decoder.decode(badCrc));
     byte[] badSignature = png.clone();
     badSignature[6] = 0;
-    assertRejected(Reason.CORRUPT_IMAGE, "PNG signature is damaged", () -> decoder.decode(badSignature));
+    assertRejected(
+        Reason.CORRUPT_IMAGE, "PNG signature is damaged", () -> decoder.decode(badSignature));
     byte[] garbledData = png(16, 16, 8, 2, pngChunk("IDAT", new byte[] {1, 2, 3, 4, 5, 6, 7, 8}));
-    assertRejected(Reason.CORRUPT_IMAGE, "PNG image cannot be decoded", () -> decoder.decode(garbledData));
-    byte[] noFrame = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xE0, 0, 4, 0, 0, (byte) 0xFF, (byte) 0xD9};
+    assertRejected(
+        Reason.CORRUPT_IMAGE, "PNG image cannot be decoded", () -> decoder.decode(garbledData));
+    byte[] noFrame = {
+      (byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xE0, 0, 4, 0, 0, (byte) 0xFF, (byte) 0xD9
+    };
     assertRejected(Reason.CORRUPT_IMAGE, "JPEG has no frame header", () -> decoder.decode(noFrame));
     byte[] trailerOnly = Arrays.copyOf(gifHeader(1, 1, 1, 1), 20);
     trailerOnly[19] = 0x3B;
-    assertRejected(Reason.CORRUPT_IMAGE, "GIF ends (trailer block) before its first image", () -> decoder.decode(trailerOnly));
+    assertRejected(
+        Reason.CORRUPT_IMAGE,
+        "GIF ends (trailer block) before its first image",
+        () -> decoder.decode(trailerOnly));
   }
 
   @Test
   void rejectsAJpegWithHundredsOfScansBeforeSpendingMinutesOnThem() throws Exception {
-    byte[] progressive = jpeg(image(BufferedImage.TYPE_INT_RGB, randomRgb(new Random(8), 64, 64)), true);
+    byte[] progressive =
+        jpeg(image(BufferedImage.TYPE_INT_RGB, randomRgb(new Random(8), 64, 64)), true);
     assertEquals(64, decoder.decode(progressive).width());
     int lastScan = lastIndexOf(progressive, 0xDA);
     byte[] scan = Arrays.copyOfRange(progressive, lastScan, progressive.length - 2);
@@ -512,9 +605,13 @@ class ImageDecoderTest {
       bomb.writeBytes(scan);
     }
     bomb.writeBytes(new byte[] {(byte) 0xFF, (byte) 0xD9});
-    assertTimeoutPreemptively(Duration.ofSeconds(5), () -> assertRejected(
-        Reason.CORRUPT_IMAGE, "scans, more than the " + ImageDecoder.MAX_JPEG_SCANS + " accepted",
-        () -> decoder.decode(bomb.toByteArray())));
+    assertTimeoutPreemptively(
+        Duration.ofSeconds(5),
+        () ->
+            assertRejected(
+                Reason.CORRUPT_IMAGE,
+                "scans, more than the " + ImageDecoder.MAX_JPEG_SCANS + " accepted",
+                () -> decoder.decode(bomb.toByteArray())));
   }
 
   @Test
@@ -523,7 +620,10 @@ class ImageDecoderTest {
     int sof = jpegMarker(jpeg, 0xC0);
     byte[] lossless = jpeg.clone();
     lossless[sof + 1] = (byte) 0xC3;
-    assertRejected(Reason.UNSUPPORTED_FORMAT, "lossless process (SOF marker 0xFFC3)", () -> decoder.decode(lossless));
+    assertRejected(
+        Reason.UNSUPPORTED_FORMAT,
+        "lossless process (SOF marker 0xFFC3)",
+        () -> decoder.decode(lossless));
     byte[] arithmetic = jpeg.clone();
     arithmetic[sof + 1] = (byte) 0xC9;
     assertRejected(Reason.UNSUPPORTED_FORMAT, "arithmetic-coded", () -> decoder.decode(arithmetic));
@@ -540,38 +640,58 @@ class ImageDecoderTest {
 
   /**
    * Property: whatever a damaged file looks like, the decoder answers with an image or a typed
-   * rejection, promptly. Seeded mutations (flipped, zeroed and 0xFF bytes, cuts, repeats) of
-   * valid files of every format.
+   * rejection, promptly. Seeded mutations (flipped, zeroed and 0xFF bytes, cuts, repeats) of valid
+   * files of every format.
    */
   @Test
   void answersEveryMutatedFileWithAnImageOrATypedRejection() {
     ImageDecoder limited = new ImageDecoder(new ImageLimits(1 << 20, 1 << 18));
     BufferedImage noisy = image(BufferedImage.TYPE_INT_RGB, randomRgb(new Random(9), 24, 20));
-    BufferedImage indexed = image(BufferedImage.TYPE_BYTE_INDEXED, randomRgb(new Random(10), 24, 20));
-    List<byte[]> seeds = List.of(
-        encode(noisy, "png"), encode(indexed, "png"), encode(indexed, "gif"), encode(noisy, "bmp"),
-        encode(indexed, "bmp"), jpeg(noisy, false), jpeg(noisy, true),
-        insert(jpeg(fourBandBlocks(new int[][] {{1, 2, 3, 4}})), 2, adobeSegment(2)));
+    BufferedImage indexed =
+        image(BufferedImage.TYPE_BYTE_INDEXED, randomRgb(new Random(10), 24, 20));
+    List<byte[]> seeds =
+        List.of(
+            encode(noisy, "png"),
+            encode(indexed, "png"),
+            encode(indexed, "gif"),
+            encode(noisy, "bmp"),
+            encode(indexed, "bmp"),
+            jpeg(noisy, false),
+            jpeg(noisy, true),
+            insert(jpeg(fourBandBlocks(new int[][] {{1, 2, 3, 4}})), 2, adobeSegment(2)));
     Random random = new Random(11);
     AtomicInteger decoded = new AtomicInteger();
     AtomicInteger rejected = new AtomicInteger();
-    assertTimeoutPreemptively(Duration.ofSeconds(120), () -> {
-      for (int s = 0; s < seeds.size(); s++) {
-        for (int i = 0; i < 150; i++) {
-          byte[] mutant = mutate(seeds.get(s), random);
-          try {
-            limited.decode(mutant);
-            decoded.incrementAndGet();
-          } catch (ImageRejectedException e) {
-            rejected.incrementAndGet();
-            assertTrue(e.getMessage() != null && !e.getMessage().isBlank());
-          } catch (RuntimeException | Error e) {
-            fail("seed " + s + " mutant " + i + " (" + ImageDecoder.hexPrefix(mutant) + "...) threw " + e, e);
+    assertTimeoutPreemptively(
+        Duration.ofSeconds(120),
+        () -> {
+          for (int s = 0; s < seeds.size(); s++) {
+            for (int i = 0; i < 150; i++) {
+              byte[] mutant = mutate(seeds.get(s), random);
+              try {
+                limited.decode(mutant);
+                decoded.incrementAndGet();
+              } catch (ImageRejectedException e) {
+                rejected.incrementAndGet();
+                assertTrue(e.getMessage() != null && !e.getMessage().isBlank());
+              } catch (RuntimeException | Error e) {
+                fail(
+                    "seed "
+                        + s
+                        + " mutant "
+                        + i
+                        + " ("
+                        + ImageDecoder.hexPrefix(mutant)
+                        + "...) threw "
+                        + e,
+                    e);
+              }
+            }
           }
-        }
-      }
-    });
-    assertTrue(rejected.get() > 100 && decoded.get() > 100, decoded + " decoded, " + rejected + " rejected");
+        });
+    assertTrue(
+        rejected.get() > 100 && decoded.get() > 100,
+        decoded + " decoded, " + rejected + " rejected");
   }
 
   // ---- Concurrency ---------------------------------------------------------------------------
@@ -583,16 +703,21 @@ class ImageDecoderTest {
     List<int[]> expected = new ArrayList<>();
     for (int i = 0; i < 12; i++) {
       int[][] rgb = randomRgb(random, 20 + i, 30 - i);
-      byte[] bytes = switch (i % 4) {
-        case 0 -> encode(image(BufferedImage.TYPE_INT_RGB, rgb), "png");
-        case 1 -> encode(image(BufferedImage.TYPE_BYTE_INDEXED, rgb), "gif");
-        case 2 -> encode(image(BufferedImage.TYPE_3BYTE_BGR, rgb), "bmp");
-        default -> jpeg(image(BufferedImage.TYPE_INT_RGB, rgb), i % 8 == 7);
-      };
+      byte[] bytes =
+          switch (i % 4) {
+            case 0 -> encode(image(BufferedImage.TYPE_INT_RGB, rgb), "png");
+            case 1 -> encode(image(BufferedImage.TYPE_BYTE_INDEXED, rgb), "gif");
+            case 2 -> encode(image(BufferedImage.TYPE_3BYTE_BGR, rgb), "bmp");
+            default -> jpeg(image(BufferedImage.TYPE_INT_RGB, rgb), i % 8 == 7);
+          };
       inputs.add(bytes);
       expected.add(decoder.decode(bytes).pixels());
     }
-    inputs.add(insert(jpeg(fourBandBlocks(new int[][] {{10, 20, 30, 40}, {200, 0, 100, 9}})), 2, adobeSegment(0)));
+    inputs.add(
+        insert(
+            jpeg(fourBandBlocks(new int[][] {{10, 20, 30, 40}, {200, 0, 100, 9}})),
+            2,
+            adobeSegment(0)));
     expected.add(decoder.decode(inputs.get(inputs.size() - 1)).pixels());
 
     int threads = 4;
@@ -602,18 +727,21 @@ class ImageDecoderTest {
       List<Future<Integer>> results = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
         int offset = t;
-        results.add(pool.submit(() -> {
-          start.await();
-          int checked = 0;
-          for (int round = 0; round < 15; round++) {
-            for (int k = 0; k < inputs.size(); k++) {
-              int i = (k + offset * 3) % inputs.size();
-              assertArrayEquals(expected.get(i), decoder.decode(inputs.get(i)).pixels(), "image " + i);
-              checked++;
-            }
-          }
-          return checked;
-        }));
+        results.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  int checked = 0;
+                  for (int round = 0; round < 15; round++) {
+                    for (int k = 0; k < inputs.size(); k++) {
+                      int i = (k + offset * 3) % inputs.size();
+                      assertArrayEquals(
+                          expected.get(i), decoder.decode(inputs.get(i)).pixels(), "image " + i);
+                      checked++;
+                    }
+                  }
+                  return checked;
+                }));
       }
       start.countDown();
       for (Future<Integer> result : results) {
@@ -630,17 +758,24 @@ class ImageDecoderTest {
   /** Rejected for its pixels within 5 seconds, allocating far less than any canvas would take. */
   private static void assertBomb(byte[] bomb, String message) {
     ImageDecoder decoder = new ImageDecoder(ImageLimits.DEFAULT);
-    assertTimeoutPreemptively(Duration.ofSeconds(5), () -> {
-      assertRejected(Reason.TOO_MANY_PIXELS, message, () -> decoder.decode(bomb));
-      long allocated = allocatedBy(() -> assertRejected(Reason.TOO_MANY_PIXELS, message, () -> decoder.decode(bomb)));
-      assertTrue(allocated < 1 << 20, "allocated " + allocated + " bytes rejecting a bomb");
-    });
+    assertTimeoutPreemptively(
+        Duration.ofSeconds(5),
+        () -> {
+          assertRejected(Reason.TOO_MANY_PIXELS, message, () -> decoder.decode(bomb));
+          long allocated =
+              allocatedBy(
+                  () ->
+                      assertRejected(Reason.TOO_MANY_PIXELS, message, () -> decoder.decode(bomb)));
+          assertTrue(allocated < 1 << 20, "allocated " + allocated + " bytes rejecting a bomb");
+        });
   }
 
   private static void assertRejected(Reason reason, String messagePart, ThrowingDecode decode) {
     ImageRejectedException e = assertThrows(ImageRejectedException.class, decode::run);
     assertEquals(reason, e.reason(), e.getMessage());
-    assertTrue(e.getMessage().contains(messagePart), "message '" + e.getMessage() + "' should contain '" + messagePart + "'");
+    assertTrue(
+        e.getMessage().contains(messagePart),
+        "message '" + e.getMessage() + "' should contain '" + messagePart + "'");
   }
 
   private interface ThrowingDecode {
@@ -652,7 +787,11 @@ class ImageDecoderTest {
     assertEquals(rgb.length, image.height(), "height");
     for (int y = 0; y < rgb.length; y++) {
       for (int x = 0; x < rgb[0].length; x++) {
-        assertClose(rgb[y][x] & 0xFFFFFF, image.pixels()[y * image.width() + x], tolerance, "pixel " + x + "," + y);
+        assertClose(
+            rgb[y][x] & 0xFFFFFF,
+            image.pixels()[y * image.width() + x],
+            tolerance,
+            "pixel " + x + "," + y);
       }
     }
   }
@@ -715,7 +854,8 @@ class ImageDecoderTest {
 
   /** The 4-band raster of 16x16 flat blocks side by side, one per sample tuple. */
   private static Raster fourBandBlocks(int[][] samples) {
-    WritableRaster raster = Raster.createInterleavedRaster(DataBuffer.TYPE_BYTE, 16 * samples.length, 16, 4, null);
+    WritableRaster raster =
+        Raster.createInterleavedRaster(DataBuffer.TYPE_BYTE, 16 * samples.length, 16, 4, null);
     for (int i = 0; i < samples.length; i++) {
       for (int y = 0; y < 16; y++) {
         for (int x = 0; x < 16; x++) {

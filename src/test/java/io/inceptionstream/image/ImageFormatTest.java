@@ -22,8 +22,11 @@ class ImageFormatTest {
 
   @Test
   void detectsFromTheMagicBytesAlone() {
-    assertEquals(ImageFormat.JPEG, ImageFormat.detect(new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF}));
-    assertEquals(ImageFormat.PNG, ImageFormat.detect(new byte[] {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10}));
+    assertEquals(
+        ImageFormat.JPEG, ImageFormat.detect(new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF}));
+    assertEquals(
+        ImageFormat.PNG,
+        ImageFormat.detect(new byte[] {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10}));
     assertEquals(ImageFormat.GIF, ImageFormat.detect(ascii("GIF87a")));
     assertEquals(ImageFormat.GIF, ImageFormat.detect(ascii("GIF89a")));
     assertEquals(ImageFormat.BMP, ImageFormat.detect(ascii("BM")));
@@ -52,7 +55,8 @@ class ImageFormatTest {
 
   @Test
   void refusesAnUnknownNameListingTheAcceptedOnes() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ImageFormat.parse("webp"));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> ImageFormat.parse("webp"));
     assertTrue(e.getMessage().contains("'webp'"), e.getMessage());
     assertTrue(e.getMessage().contains("auto, jpeg, png, bmp, gif, raw_rgb8"), e.getMessage());
   }

@@ -45,7 +45,8 @@ class PreprocessorTest {
 
   @Test
   void normalisesEachChannelWithItsOwnMeanAndStd() {
-    Preprocessor pre = new Preprocessor(new float[] {0.5f, 0.25f, 0f}, new float[] {0.5f, 0.25f, 2f});
+    Preprocessor pre =
+        new Preprocessor(new float[] {0.5f, 0.25f, 0f}, new float[] {0.5f, 0.25f, 2f});
     float[] out = new float[Preprocessor.FLOATS];
     pre.write(constant(S, S, 0xFF0033), out, 0);
     // (1 - 0.5) / 0.5, (0 - 0.25) / 0.25, (0.2 - 0) / 2
@@ -56,7 +57,9 @@ class PreprocessorTest {
 
   @Test
   void keepsConstantImagesConstantWhenShrinkingOrEnlarging() {
-    int[][] sizes = {{1, 1}, {2, 3}, {5, 7}, {31, 33}, {33, 31}, {64, 64}, {100, 77}, {333, 17}, {1000, 1}};
+    int[][] sizes = {
+      {1, 1}, {2, 3}, {5, 7}, {31, 33}, {33, 31}, {64, 64}, {100, 77}, {333, 17}, {1000, 1}
+    };
     for (int[] size : sizes) {
       for (int colour : new int[] {0x000000, 0xFFFFFF, 0x7F80FE, 0x010203}) {
         int[] resized = Preprocessor.resize(constant(size[0], size[1], colour));
@@ -75,7 +78,12 @@ class PreprocessorTest {
     int[] px = image.pixels();
     for (int y = 0; y < S; y++) {
       for (int x = 0; x < S; x++) {
-        int[] block = {px[2 * y * 64 + 2 * x], px[2 * y * 64 + 2 * x + 1], px[(2 * y + 1) * 64 + 2 * x], px[(2 * y + 1) * 64 + 2 * x + 1]};
+        int[] block = {
+          px[2 * y * 64 + 2 * x],
+          px[2 * y * 64 + 2 * x + 1],
+          px[(2 * y + 1) * 64 + 2 * x],
+          px[(2 * y + 1) * 64 + 2 * x + 1]
+        };
         int expected = 0;
         for (int shift = 16; shift >= 0; shift -= 8) {
           int sum = 0;
@@ -101,7 +109,8 @@ class PreprocessorTest {
     for (int d = 0; d < S; d++) {
       // Output d covers [1.5d, 1.5d + 1.5): even d is one whole pixel and half the next.
       int k = (3 * d) / 2;
-      double expected = d % 2 == 0 ? (px[k] + 0.5 * px[k + 1]) / 1.5 : (0.5 * px[k] + px[k + 1]) / 1.5;
+      double expected =
+          d % 2 == 0 ? (px[k] + 0.5 * px[k + 1]) / 1.5 : (0.5 * px[k] + px[k + 1]) / 1.5;
       assertEquals((int) Math.round(expected), resized[d] & 0xFF, "column " + d);
     }
   }
@@ -197,7 +206,8 @@ class PreprocessorTest {
 
   @Test
   void writesTheSameFloatsFromChwBytesAsFromTheImage() {
-    Preprocessor pre = new Preprocessor(new float[] {0.4f, 0.5f, 0.6f}, new float[] {0.2f, 0.3f, 0.25f});
+    Preprocessor pre =
+        new Preprocessor(new float[] {0.4f, 0.5f, 0.6f}, new float[] {0.2f, 0.3f, 0.25f});
     Random random = new Random(5);
     for (int[] size : new int[][] {{32, 32}, {50, 40}, {7, 90}}) {
       RgbImage image = random(random, size[0], size[1]);
@@ -229,12 +239,20 @@ class PreprocessorTest {
   @Test
   void refusesStatisticsThatCannotNormalise() {
     float[] three = {0.5f, 0.5f, 0.5f};
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> new Preprocessor(three, new float[] {0.2f, 0f, 0.2f}));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new Preprocessor(three, new float[] {0.2f, 0f, 0.2f}));
     assertTrue(e.getMessage().contains("std[1] must be positive"), e.getMessage());
-    assertThrows(IllegalArgumentException.class, () -> new Preprocessor(three, new float[] {0.2f, Float.NaN, 0.2f}));
-    assertThrows(IllegalArgumentException.class, () -> new Preprocessor(new float[] {0.5f, Float.NaN, 0}, three));
-    e = assertThrows(IllegalArgumentException.class, () -> new Preprocessor(new float[] {0.5f}, three));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new Preprocessor(three, new float[] {0.2f, Float.NaN, 0.2f}));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new Preprocessor(new float[] {0.5f, Float.NaN, 0}, three));
+    e =
+        assertThrows(
+            IllegalArgumentException.class, () -> new Preprocessor(new float[] {0.5f}, three));
     assertTrue(e.getMessage().contains("need 3 values"), e.getMessage());
   }
 

@@ -37,7 +37,8 @@ final class TestImages {
   static byte[] encode(BufferedImage image, String format) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try {
-      assertTrue(ImageIO.write(image, format, out), "no ImageIO writer for " + format + " and " + image);
+      assertTrue(
+          ImageIO.write(image, format, out), "no ImageIO writer for " + format + " and " + image);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -105,14 +106,20 @@ final class TestImages {
   }
 
   /** A component image (gray or sRGB, 8 or 16 bits, with or without alpha) of raw samples. */
-  static BufferedImage componentImage(boolean gray, boolean alpha, int bits, int width, int height) {
+  static BufferedImage componentImage(
+      boolean gray, boolean alpha, int bits, int width, int height) {
     ColorSpace cs = ColorSpace.getInstance(gray ? ColorSpace.CS_GRAY : ColorSpace.CS_sRGB);
     int bands = (gray ? 1 : 3) + (alpha ? 1 : 0);
     int[] sizes = new int[bands];
     java.util.Arrays.fill(sizes, bits);
-    ColorModel cm = new ComponentColorModel(
-        cs, sizes, alpha, false, alpha ? java.awt.Transparency.TRANSLUCENT : java.awt.Transparency.OPAQUE,
-        bits == 16 ? DataBuffer.TYPE_USHORT : DataBuffer.TYPE_BYTE);
+    ColorModel cm =
+        new ComponentColorModel(
+            cs,
+            sizes,
+            alpha,
+            false,
+            alpha ? java.awt.Transparency.TRANSLUCENT : java.awt.Transparency.OPAQUE,
+            bits == 16 ? DataBuffer.TYPE_USHORT : DataBuffer.TYPE_BYTE);
     WritableRaster raster = cm.createCompatibleWritableRaster(width, height);
     return new BufferedImage(cm, raster, false, null);
   }
@@ -172,7 +179,8 @@ final class TestImages {
   }
 
   /** A BMP file and info header with room for {@code dataBytes} of pixels after it. */
-  static ByteBuffer bmpHeader(int width, int height, int bitsPerPixel, int compression, int dataBytes) {
+  static ByteBuffer bmpHeader(
+      int width, int height, int bitsPerPixel, int compression, int dataBytes) {
     ByteBuffer b = ByteBuffer.allocate(54 + dataBytes).order(ByteOrder.LITTLE_ENDIAN);
     b.put((byte) 'B').put((byte) 'M').putInt(54 + dataBytes).putInt(0).putInt(54);
     b.putInt(40).putInt(width).putInt(height).putShort((short) 1).putShort((short) bitsPerPixel);
@@ -184,7 +192,11 @@ final class TestImages {
   static byte[] gifHeader(int screenWidth, int screenHeight, int frameWidth, int frameHeight) {
     ByteBuffer b = ByteBuffer.allocate(64).order(ByteOrder.LITTLE_ENDIAN);
     b.put("GIF89a".getBytes(StandardCharsets.US_ASCII));
-    b.putShort((short) screenWidth).putShort((short) screenHeight).put((byte) 0x80).put((byte) 0).put((byte) 0);
+    b.putShort((short) screenWidth)
+        .putShort((short) screenHeight)
+        .put((byte) 0x80)
+        .put((byte) 0)
+        .put((byte) 0);
     b.put(new byte[] {0, 0, 0, (byte) 255, (byte) 255, (byte) 255});
     b.put((byte) 0x2C).putShort((short) 0).putShort((short) 0);
     b.putShort((short) frameWidth).putShort((short) frameHeight).put((byte) 0);
@@ -226,13 +238,17 @@ final class TestImages {
     byte[] data = profile.getData();
     ByteBuffer b = ByteBuffer.allocate(4 + 14 + data.length);
     b.put((byte) 0xFF).put((byte) 0xE2).putShort((short) (2 + 14 + data.length));
-    b.put("ICC_PROFILE\0".getBytes(StandardCharsets.US_ASCII)).put((byte) 1).put((byte) 1).put(data);
+    b.put("ICC_PROFILE\0".getBytes(StandardCharsets.US_ASCII))
+        .put((byte) 1)
+        .put((byte) 1)
+        .put(data);
     return b.array();
   }
 
   /** The bytes the current thread allocates while {@code action} runs (HotSpot's counter). */
   static long allocatedBy(ThrowingRunnable action) throws Exception {
-    com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    com.sun.management.ThreadMXBean mx =
+        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     long before = mx.getCurrentThreadAllocatedBytes();
     action.run();
     return mx.getCurrentThreadAllocatedBytes() - before;

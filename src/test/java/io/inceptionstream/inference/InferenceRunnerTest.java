@@ -24,7 +24,9 @@ class InferenceRunnerTest {
   @BeforeAll
   static void model() throws Exception {
     Engines.ready();
-    model = ModelInitializer.create(tmp.resolve("m"), 10, 11, ModelInitializer.defaultLabels(10), "t", "1", "MXNet");
+    model =
+        ModelInitializer.create(
+            tmp.resolve("m"), 10, 11, ModelInitializer.defaultLabels(10), "t", "1", "MXNet");
   }
 
   private static float[] input(int n, long seed) {
@@ -59,7 +61,9 @@ class InferenceRunnerTest {
     InferenceResult eager = run(options.withCompile(false), x, 3);
     assertTrue(maxDiff(compiled.logits(), eager.logits()) < 1e-4);
     for (int t = 0; t < TAPS.size(); t++) {
-      assertTrue(maxDiff(compiled.embeddings().get(t), eager.embeddings().get(t)) < 1e-4, TAPS.get(t).name());
+      assertTrue(
+          maxDiff(compiled.embeddings().get(t), eager.embeddings().get(t)) < 1e-4,
+          TAPS.get(t).name());
       assertEquals(3 * TAPS.get(t).dimension(), compiled.embeddings().get(t).length);
     }
   }
@@ -70,7 +74,9 @@ class InferenceRunnerTest {
     RunnerOptions options = new RunnerOptions(TAPS, false, "mxnet", true);
     InferenceResult mx = run(options, x, 2);
     InferenceResult pt = run(options.withEngine("pytorch"), x, 2);
-    assertTrue(maxDiff(mx.logits(), pt.logits()) < 1e-4, "logits differ by " + maxDiff(mx.logits(), pt.logits()));
+    assertTrue(
+        maxDiff(mx.logits(), pt.logits()) < 1e-4,
+        "logits differ by " + maxDiff(mx.logits(), pt.logits()));
     assertTrue(maxDiff(mx.embeddings().get(0), pt.embeddings().get(0)) < 1e-4);
   }
 
@@ -92,7 +98,8 @@ class InferenceRunnerTest {
 
   @Test
   void normalisedEmbeddingsHaveUnitLength() throws Exception {
-    InferenceResult r = run(new RunnerOptions(List.of(Tap.B5), true, "mxnet", true), input(2, 4), 2);
+    InferenceResult r =
+        run(new RunnerOptions(List.of(Tap.B5), true, "mxnet", true), input(2, 4), 2);
     for (int i = 0; i < 2; i++) {
       double sum = 0;
       for (float v : r.embedding(0, i)) {

@@ -101,7 +101,10 @@ class OffsetTrackerTest {
     committed.putAll(t.takeCommittable());
     for (int p = 0; p < 3; p++) {
       List<Long> offs = registered.get(p);
-      assertEquals(offs.get(offs.size() - 1) + 1, committed.get(p), "everything done: position after the last");
+      assertEquals(
+          offs.get(offs.size() - 1) + 1,
+          committed.get(p),
+          "everything done: position after the last");
     }
     assertEquals(0, t.inFlight());
   }

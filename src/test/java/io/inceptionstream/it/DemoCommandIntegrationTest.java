@@ -29,7 +29,9 @@ class DemoCommandIntegrationTest {
     assertTrue(s.get("accuracy").asDouble() >= 0.95, "accuracy " + s.get("accuracy"));
     assertTrue(s.get("imagesPerSecond").asDouble() > 0);
     JsonNode latency = s.get("latencyMs");
-    assertTrue(latency.get("p50").asLong() <= latency.get("p95").asLong() && latency.get("p95").asLong() <= latency.get("p99").asLong());
+    assertTrue(
+        latency.get("p50").asLong() <= latency.get("p95").asLong()
+            && latency.get("p95").asLong() <= latency.get("p99").asLong());
     assertEquals(tmpBefore, demoDirs(), "the demo removed its temporary files");
   }
 

@@ -22,7 +22,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-/** publish, worker and subscribe as three separate processes against one broker, as a user runs them. */
+/**
+ * publish, worker and subscribe as three separate processes against one broker, as a user runs
+ * them.
+ */
 @ExtendWith(NoLeaksExtension.class)
 class PublishSubscribeIntegrationTest {
 
@@ -31,13 +34,44 @@ class PublishSubscribeIntegrationTest {
     int n = 20;
     try (ChildProcessKafka kafka = ChildProcessKafka.start(dir.resolve("kafka"))) {
       String b = kafka.bootstrapServers();
-      Topics.create(b, List.of("images", "predictions", "embeddings", "images.dlq"), 3, (short) 1, Duration.ofSeconds(60));
-      Map<String, String> flags = Workers.baseFlags(b, TestModels.random(), "cli-group", "cli-worker");
+      Topics.create(
+          b,
+          List.of("images", "predictions", "embeddings", "images.dlq"),
+          3,
+          (short) 1,
+          Duration.ofSeconds(60));
+      Map<String, String> flags =
+          Workers.baseFlags(b, TestModels.random(), "cli-group", "cli-worker");
       try (WorkerProcess worker = WorkerProcess.start(flags, dir.resolve("logs"))) {
         worker.awaitReady(Duration.ofMinutes(3));
-        Process subscriber = ChildCli.start(dir, "subscribe", "subscribe", "--bootstrap-servers", b, "--from-beginning", "--embeddings",
-            "--max", Integer.toString(n), "--timeout", "120s", "--format", "json");
-        ChildCli.Result pub = ChildCli.run(dir, "publish", Duration.ofMinutes(2), "publish", "--bootstrap-servers", b, "--shapes", Integer.toString(n), "--seed", "31", "--json");
+        Process subscriber =
+            ChildCli.start(
+                dir,
+                "subscribe",
+                "subscribe",
+                "--bootstrap-servers",
+                b,
+                "--from-beginning",
+                "--embeddings",
+                "--max",
+                Integer.toString(n),
+                "--timeout",
+                "120s",
+                "--format",
+                "json");
+        ChildCli.Result pub =
+            ChildCli.run(
+                dir,
+                "publish",
+                Duration.ofMinutes(2),
+                "publish",
+                "--bootstrap-servers",
+                b,
+                "--shapes",
+                Integer.toString(n),
+                "--seed",
+                "31",
+                "--json");
         assertEquals(0, pub.code(), pub.err());
         JsonNode summary = new ObjectMapper().readTree(pub.out());
         assertEquals(n, summary.get("sent").asInt());
@@ -48,8 +82,13 @@ class PublishSubscribeIntegrationTest {
           JsonNode p = new ObjectMapper().readTree(line);
           seen.merge(p.get("id").asText(), 1, Integer::sum);
           assertTrue(ShapeGenerator.CLASSES.contains(p.get("label").asText()), line);
-          String truth = ShapeGenerator.sample(31, Long.parseLong(p.get("attributes").get("index").asText())).className();
-          assertEquals(truth, p.get("attributes").get("label").asText(), "the true label travels with the prediction");
+          String truth =
+              ShapeGenerator.sample(31, Long.parseLong(p.get("attributes").get("index").asText()))
+                  .className();
+          assertEquals(
+              truth,
+              p.get("attributes").get("label").asText(),
+              "the true label travels with the prediction");
           assertEquals(1024, p.get("embeddings").get("b5").get("dimension").asInt());
           assertTrue(p.get("latencyMs").asLong() >= 0);
         }

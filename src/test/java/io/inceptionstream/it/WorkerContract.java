@@ -42,8 +42,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * What every worker must do, against a real broker and the real engine: run by one subclass per
- * kind of Kafka cluster (a child-process broker always, a container where Docker exists). Each
- * test uses its own topics and consumer group on the shared cluster.
+ * kind of Kafka cluster (a child-process broker always, a container where Docker exists). Each test
+ * uses its own topics and consumer group on the shared cluster.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @ExtendWith(NoLeaksExtension.class)
@@ -85,8 +85,15 @@ abstract class WorkerContract {
 
   TestTopics topics(TestInfo info, int partitions) {
     String base = info.getTestMethod().orElseThrow().getName();
-    TestTopics t = new TestTopics(base + ".images", base + ".predictions", base + ".embeddings", base + ".dlq");
-    Topics.create(kafka.bootstrapServers(), List.of(t.input(), t.predictions(), t.embeddings(), t.dlq()), partitions, (short) 1, Duration.ofSeconds(60));
+    TestTopics t =
+        new TestTopics(
+            base + ".images", base + ".predictions", base + ".embeddings", base + ".dlq");
+    Topics.create(
+        kafka.bootstrapServers(),
+        List.of(t.input(), t.predictions(), t.embeddings(), t.dlq()),
+        partitions,
+        (short) 1,
+        Duration.ofSeconds(60));
     return t;
   }
 
@@ -94,7 +101,8 @@ abstract class WorkerContract {
     try {
       return WireFormat.decodePrediction(r.value());
     } catch (Exception e) {
-      throw new AssertionError("not a Prediction at " + r.topic() + "-" + r.partition() + "@" + r.offset(), e);
+      throw new AssertionError(
+          "not a Prediction at " + r.topic() + "-" + r.partition() + "@" + r.offset(), e);
     }
   }
 
@@ -108,14 +116,17 @@ abstract class WorkerContract {
     flags.put("prediction.top-k", "10");
     Worker w = Workers.start(kafka.bootstrapServers(), model, "g-" + t.input(), "w1", flags);
     try {
-      List<ConsumerRecord<byte[], byte[]>> preds = Records.read(kafka.bootstrapServers(), t.predictions(), n, TIMEOUT);
-      List<ConsumerRecord<byte[], byte[]>> embs = Records.read(kafka.bootstrapServers(), t.embeddings(), 2 * n, TIMEOUT);
+      List<ConsumerRecord<byte[], byte[]>> preds =
+          Records.read(kafka.bootstrapServers(), t.predictions(), n, TIMEOUT);
+      List<ConsumerRecord<byte[], byte[]>> embs =
+          Records.read(kafka.bootstrapServers(), t.embeddings(), 2 * n, TIMEOUT);
       assertEquals(n, preds.size(), "one prediction per image");
       Set<String> ids = new HashSet<>();
       for (ConsumerRecord<byte[], byte[]> r : preds) {
         Prediction p = prediction(r);
         assertTrue(ids.add(p.getId()), "duplicate prediction for " + p.getId());
-        assertEquals(p.getId(), new String(r.key(), StandardCharsets.UTF_8), "keyed like the input");
+        assertEquals(
+            p.getId(), new String(r.key(), StandardCharsets.UTF_8), "keyed like the input");
         assertEquals("0.1.0-test", p.getModelVersion());
         assertEquals("0.1.0-test", Records.header(r, "model-version"));
         double sum = 0;
@@ -141,12 +152,16 @@ abstract class WorkerContract {
     } finally {
       assertEquals(0, Workers.stop(w), "graceful stop");
     }
-    long committed = Records.committed(kafka.bootstrapServers(), "g-" + t.input()).values().stream().mapToLong(Long::longValue).sum();
+    long committed =
+        Records.committed(kafka.bootstrapServers(), "g-" + t.input()).values().stream()
+            .mapToLong(Long::longValue)
+            .sum();
     assertEquals(n, committed, "every input offset committed");
   }
 
   @Test
-  void twoWorkersInOneGroupSplitThePartitionsAndTogetherPredictEverything(TestInfo info) throws Exception {
+  void twoWorkersInOneGroupSplitThePartitionsAndTogetherPredictEverything(TestInfo info)
+      throws Exception {
     TestTopics t = topics(info, 4);
     int n = 40;
     String group = "g-" + t.input();
@@ -158,7 +173,8 @@ abstract class WorkerContract {
         Thread.sleep(200);
       }
       Records.send(kafka.bootstrapServers(), t.input(), Inputs.shapes("img", n, 6));
-      List<ConsumerRecord<byte[], byte[]>> preds = Records.read(kafka.bootstrapServers(), t.predictions(), n, TIMEOUT);
+      List<ConsumerRecord<byte[], byte[]>> preds =
+          Records.read(kafka.bootstrapServers(), t.predictions(), n, TIMEOUT);
       Set<String> ids = new HashSet<>();
       Set<String> workers = new HashSet<>();
       for (ConsumerRecord<byte[], byte[]> r : preds) {
@@ -168,8 +184,20 @@ abstract class WorkerContract {
       }
       assertEquals(n, ids.size(), "every image predicted");
       assertEquals(Set.of("wa", "wb"), workers, "both workers took part");
-      long assignedA = (Long) a.metrics().registry().getGauges().get("inception-stream.partitions.assigned").getValue();
-      long assignedB = (Long) b.metrics().registry().getGauges().get("inception-stream.partitions.assigned").getValue();
+      long assignedA =
+          (Long)
+              a.metrics()
+                  .registry()
+                  .getGauges()
+                  .get("inception-stream.partitions.assigned")
+                  .getValue();
+      long assignedB =
+          (Long)
+              b.metrics()
+                  .registry()
+                  .getGauges()
+                  .get("inception-stream.partitions.assigned")
+                  .getValue();
       assertEquals(4, assignedA + assignedB, "the four partitions are split between them");
     } finally {
       Workers.stop(a);
@@ -178,13 +206,15 @@ abstract class WorkerContract {
   }
 
   @Test
-  void poisonRecordsOfEveryKindAreDeadLetteredWhileTheirNeighboursArePredicted(TestInfo info) throws Exception {
+  void poisonRecordsOfEveryKindAreDeadLetteredWhileTheirNeighboursArePredicted(TestInfo info)
+      throws Exception {
     TestTopics t = topics(info, 1);
     byte[] good = Inputs.shape("g", 9, 0);
     byte[] unknownFingerprint = Inputs.shape("u", 9, 1);
     unknownFingerprint[4] ^= 0x5A;
     byte[] truncatedAvro = java.util.Arrays.copyOf(Inputs.shape("t", 9, 2), 14);
-    byte[] corruptPng = Inputs.image("corrupt", java.util.Arrays.copyOf(ShapeGenerator.sample(9, 3).png(), 40));
+    byte[] corruptPng =
+        Inputs.image("corrupt", java.util.Arrays.copyOf(ShapeGenerator.sample(9, 3).png(), 40));
     byte[] notAnImage = Inputs.image("text", "just some text".getBytes(StandardCharsets.UTF_8));
     byte[] tooLarge = Inputs.image("large", new byte[70_000]);
     byte[] bomb = Inputs.raw("bomb", new byte[30], 50_000, 50_000);
@@ -193,10 +223,22 @@ abstract class WorkerContract {
     List<Records.Out> in = new ArrayList<>();
     Map<Long, String> expected = new HashMap<>();
     Object[][] plan = {
-        {good, null}, {"plain text".getBytes(StandardCharsets.UTF_8), "NOT_SINGLE_OBJECT"}, {good, null},
-        {unknownFingerprint, "UNKNOWN_SCHEMA"}, {truncatedAvro, "UNDECODABLE_AVRO"}, {null, "EMPTY_VALUE"},
-        {new byte[0], "EMPTY_VALUE"}, {good, null}, {corruptPng, "CORRUPT_IMAGE"}, {notAnImage, "UNSUPPORTED_FORMAT"},
-        {tooLarge, "IMAGE_TOO_LARGE"}, {bomb, "TOO_MANY_PIXELS"}, {pngBomb, "TOO_MANY_PIXELS"}, {rawMismatch, "RAW_SIZE_MISMATCH"}, {good, null}};
+      {good, null},
+      {"plain text".getBytes(StandardCharsets.UTF_8), "NOT_SINGLE_OBJECT"},
+      {good, null},
+      {unknownFingerprint, "UNKNOWN_SCHEMA"},
+      {truncatedAvro, "UNDECODABLE_AVRO"},
+      {null, "EMPTY_VALUE"},
+      {new byte[0], "EMPTY_VALUE"},
+      {good, null},
+      {corruptPng, "CORRUPT_IMAGE"},
+      {notAnImage, "UNSUPPORTED_FORMAT"},
+      {tooLarge, "IMAGE_TOO_LARGE"},
+      {bomb, "TOO_MANY_PIXELS"},
+      {pngBomb, "TOO_MANY_PIXELS"},
+      {rawMismatch, "RAW_SIZE_MISMATCH"},
+      {good, null}
+    };
     for (int i = 0; i < plan.length; i++) {
       in.add(new Records.Out(0, ("k" + i).getBytes(StandardCharsets.UTF_8), (byte[]) plan[i][0]));
       if (plan[i][1] != null) {
@@ -209,8 +251,10 @@ abstract class WorkerContract {
     flags.put("image.max-pixels", "1000000");
     Worker w = Workers.start(kafka.bootstrapServers(), model, "g-" + t.input(), "w1", flags);
     try {
-      List<ConsumerRecord<byte[], byte[]>> dlq = Records.read(kafka.bootstrapServers(), t.dlq(), expected.size(), TIMEOUT);
-      List<ConsumerRecord<byte[], byte[]>> preds = Records.read(kafka.bootstrapServers(), t.predictions(), 4, TIMEOUT);
+      List<ConsumerRecord<byte[], byte[]>> dlq =
+          Records.read(kafka.bootstrapServers(), t.dlq(), expected.size(), TIMEOUT);
+      List<ConsumerRecord<byte[], byte[]>> preds =
+          Records.read(kafka.bootstrapServers(), t.predictions(), 4, TIMEOUT);
       Map<Long, String> got = new HashMap<>();
       for (ConsumerRecord<byte[], byte[]> r : dlq) {
         DeadLetter d = WireFormat.decodeDeadLetter(r.value());
@@ -220,29 +264,42 @@ abstract class WorkerContract {
         if (original != null) {
           byte[] kept = new byte[d.getValue().remaining()];
           d.getValue().get(kept);
-          assertTrue(java.util.Arrays.equals(original, kept), "original bytes kept for offset " + d.getSource().getOffset());
+          assertTrue(
+              java.util.Arrays.equals(original, kept),
+              "original bytes kept for offset " + d.getSource().getOffset());
         }
-        assertEquals("k" + d.getSource().getOffset(), new String(r.key(), StandardCharsets.UTF_8), "keyed with the original key");
+        assertEquals(
+            "k" + d.getSource().getOffset(),
+            new String(r.key(), StandardCharsets.UTF_8),
+            "keyed with the original key");
       }
       assertEquals(expected, got);
       Set<Long> predictedOffsets = new HashSet<>();
       for (ConsumerRecord<byte[], byte[]> r : preds) {
         predictedOffsets.add(prediction(r).getSource().getOffset());
       }
-      assertEquals(Set.of(0L, 2L, 7L, 14L), predictedOffsets, "the good records around the poison are predicted");
+      assertEquals(
+          Set.of(0L, 2L, 7L, 14L),
+          predictedOffsets,
+          "the good records around the poison are predicted");
       assertTrue(w.ready(), "the worker is still healthy");
       assertEquals(expected.size(), w.metrics().recordsDeadLettered.getCount());
     } finally {
       assertEquals(0, Workers.stop(w));
     }
-    assertEquals(Map.of(0, (long) plan.length), Records.committed(kafka.bootstrapServers(), "g-" + t.input()), "the partition is not blocked: everything committed");
+    assertEquals(
+        Map.of(0, (long) plan.length),
+        Records.committed(kafka.bootstrapServers(), "g-" + t.input()),
+        "the partition is not blocked: everything committed");
   }
 
   @Test
   void acceptsSingleObjectBytesBuiltByHand(TestInfo info) throws Exception {
     TestTopics t = topics(info, 1);
     // A client in another language: C3 01, the fingerprint of the schema, then the binary body.
-    long fp = SchemaNormalization.parsingFingerprint64(io.inceptionstream.avro.ImageRecord.getClassSchema());
+    long fp =
+        SchemaNormalization.parsingFingerprint64(
+            io.inceptionstream.avro.ImageRecord.getClassSchema());
     ByteArrayOutputStream body = new ByteArrayOutputStream();
     byte[] png = ShapeGenerator.sample(3, 1).png();
     writeString(body, "hand-made");
@@ -253,17 +310,29 @@ abstract class WorkerContract {
     writeVarint(body, 0); // height null
     writeVarint(body, 0); // attributes: empty map
     writeVarint(body, 0); // timestamp null
-    ByteBuffer header = ByteBuffer.allocate(10).order(ByteOrder.LITTLE_ENDIAN).put((byte) 0xC3).put((byte) 0x01).putLong(fp);
+    ByteBuffer header =
+        ByteBuffer.allocate(10)
+            .order(ByteOrder.LITTLE_ENDIAN)
+            .put((byte) 0xC3)
+            .put((byte) 0x01)
+            .putLong(fp);
     ByteArrayOutputStream value = new ByteArrayOutputStream();
     value.write(header.array());
     value.write(body.toByteArray());
-    Records.send(kafka.bootstrapServers(), t.input(), List.of(new Records.Out(null, null, value.toByteArray())));
+    Records.send(
+        kafka.bootstrapServers(),
+        t.input(),
+        List.of(new Records.Out(null, null, value.toByteArray())));
     Worker w = Workers.start(kafka.bootstrapServers(), model, "g-" + t.input(), "w1", t.flags());
     try {
-      List<ConsumerRecord<byte[], byte[]>> preds = Records.read(kafka.bootstrapServers(), t.predictions(), 1, TIMEOUT);
+      List<ConsumerRecord<byte[], byte[]>> preds =
+          Records.read(kafka.bootstrapServers(), t.predictions(), 1, TIMEOUT);
       assertEquals(1, preds.size());
       assertEquals("hand-made", prediction(preds.get(0)).getId());
-      assertEquals("hand-made", new String(preds.get(0).key(), StandardCharsets.UTF_8), "null input key: keyed by id");
+      assertEquals(
+          "hand-made",
+          new String(preds.get(0).key(), StandardCharsets.UTF_8),
+          "null input key: keyed by id");
     } finally {
       Workers.stop(w);
     }
@@ -282,7 +351,8 @@ abstract class WorkerContract {
     flags.put("embedding.taps", "");
     Worker w = Workers.start(kafka.bootstrapServers(), model, "g-" + t.input(), "w1", flags);
     try {
-      List<ConsumerRecord<byte[], byte[]>> preds = Records.read(kafka.bootstrapServers(), t.predictions(), n, TIMEOUT);
+      List<ConsumerRecord<byte[], byte[]>> preds =
+          Records.read(kafka.bootstrapServers(), t.predictions(), n, TIMEOUT);
       assertEquals(n, preds.size());
       Map<String, com.codahale.metrics.Gauge> g = w.metrics().registry().getGauges();
       long maxInFlight = (Long) g.get("inception-stream.records.in-flight-max").getValue();
@@ -301,7 +371,15 @@ abstract class WorkerContract {
   static byte[] pngDeclaring(int w, int h) throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     out.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A});
-    ByteBuffer ihdr = ByteBuffer.allocate(13).putInt(w).putInt(h).put((byte) 8).put((byte) 2).put((byte) 0).put((byte) 0).put((byte) 0);
+    ByteBuffer ihdr =
+        ByteBuffer.allocate(13)
+            .putInt(w)
+            .putInt(h)
+            .put((byte) 8)
+            .put((byte) 2)
+            .put((byte) 0)
+            .put((byte) 0)
+            .put((byte) 0);
     chunk(out, "IHDR", ihdr.array());
     chunk(out, "IDAT", new byte[] {0x78, (byte) 0x9C, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01});
     chunk(out, "IEND", new byte[0]);

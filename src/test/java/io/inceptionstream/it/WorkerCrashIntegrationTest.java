@@ -57,7 +57,8 @@ class WorkerCrashIntegrationTest {
   }
 
   private Map<String, String> flags(String name, String delivery) {
-    Map<String, String> f = Workers.baseFlags(kafka.bootstrapServers(), model, "g-" + name, "crash-" + name);
+    Map<String, String> f =
+        Workers.baseFlags(kafka.bootstrapServers(), model, "g-" + name, "crash-" + name);
     f.put("topics.input", name + ".images");
     f.put("topics.predictions", name + ".predictions");
     f.put("topics.embeddings", name + ".embeddings");
@@ -69,14 +70,25 @@ class WorkerCrashIntegrationTest {
 
   private String setUp(TestInfo info) throws Exception {
     String name = info.getTestMethod().orElseThrow().getName();
-    Topics.create(kafka.bootstrapServers(), List.of(name + ".images", name + ".predictions", name + ".embeddings", name + ".dlq"), 2, (short) 1, Duration.ofSeconds(60));
+    Topics.create(
+        kafka.bootstrapServers(),
+        List.of(name + ".images", name + ".predictions", name + ".embeddings", name + ".dlq"),
+        2,
+        (short) 1,
+        Duration.ofSeconds(60));
     Records.send(kafka.bootstrapServers(), name + ".images", Inputs.shapes("img", N, 11));
     return name;
   }
 
   /** Prediction count per id, read with read_committed, once every id has one (or the timeout). */
   private Map<String, Integer> predictionsPerId(String topic) {
-    List<ConsumerRecord<byte[], byte[]>> records = Records.readUntil(kafka.bootstrapServers(), topic, l -> distinctIds(l) >= N, TIMEOUT, Duration.ofSeconds(3));
+    List<ConsumerRecord<byte[], byte[]>> records =
+        Records.readUntil(
+            kafka.bootstrapServers(),
+            topic,
+            l -> distinctIds(l) >= N,
+            TIMEOUT,
+            Duration.ofSeconds(3));
     Map<String, Integer> count = new HashMap<>();
     for (ConsumerRecord<byte[], byte[]> r : records) {
       count.merge(id(r), 1, Integer::sum);
@@ -101,7 +113,12 @@ class WorkerCrashIntegrationTest {
     try (WorkerProcess first = WorkerProcess.start(flags, work.resolve("logs"))) {
       first.awaitReady(TIMEOUT);
       // Wait for the first committed outputs, then kill without warning.
-      Records.readUntil(kafka.bootstrapServers(), name + ".predictions", l -> l.size() >= 5, TIMEOUT, Duration.ZERO);
+      Records.readUntil(
+          kafka.bootstrapServers(),
+          name + ".predictions",
+          l -> l.size() >= 5,
+          TIMEOUT,
+          Duration.ZERO);
       first.kill();
     }
   }
@@ -120,7 +137,8 @@ class WorkerCrashIntegrationTest {
   }
 
   @Test
-  void aKilledWorkerProducesExactlyOnePredictionPerImageInExactlyOnceMode(TestInfo info) throws Exception {
+  void aKilledWorkerProducesExactlyOnePredictionPerImageInExactlyOnceMode(TestInfo info)
+      throws Exception {
     String name = setUp(info);
     Map<String, String> flags = flags(name, "exactly-once");
     killMidStream(name, flags);
@@ -128,11 +146,15 @@ class WorkerCrashIntegrationTest {
       second.awaitReady(TIMEOUT);
       Map<String, Integer> count = predictionsPerId(name + ".predictions");
       assertEquals(N, count.size(), "every input predicted");
-      assertTrue(count.values().stream().allMatch(c -> c == 1), "no duplicates: " + duplicates(count));
+      assertTrue(
+          count.values().stream().allMatch(c -> c == 1), "no duplicates: " + duplicates(count));
       assertEquals(0, second.terminate(Duration.ofSeconds(60)));
     }
     Map<Integer, Long> committed = Records.committed(kafka.bootstrapServers(), "g-" + name);
-    assertEquals(N, committed.values().stream().mapToLong(Long::longValue).sum(), "offsets committed with the outputs");
+    assertEquals(
+        N,
+        committed.values().stream().mapToLong(Long::longValue).sum(),
+        "offsets committed with the outputs");
   }
 
   @Test
@@ -141,23 +163,35 @@ class WorkerCrashIntegrationTest {
     Map<String, String> flags = flags(name, "at-least-once");
     try (WorkerProcess w = WorkerProcess.start(flags, work.resolve("logs"))) {
       w.awaitReady(TIMEOUT);
-      Records.readUntil(kafka.bootstrapServers(), name + ".predictions", l -> l.size() >= 5, TIMEOUT, Duration.ZERO);
+      Records.readUntil(
+          kafka.bootstrapServers(),
+          name + ".predictions",
+          l -> l.size() >= 5,
+          TIMEOUT,
+          Duration.ZERO);
       assertEquals(0, w.terminate(Duration.ofSeconds(60)), "exit code after SIGTERM:\n" + w.tail());
     }
     // Everything committed has its prediction: the drain lost nothing.
     Map<Integer, Long> committed = Records.committed(kafka.bootstrapServers(), "g-" + name);
-    List<ConsumerRecord<byte[], byte[]>> preds = Records.read(kafka.bootstrapServers(), name + ".predictions", N, Duration.ofSeconds(10));
+    List<ConsumerRecord<byte[], byte[]>> preds =
+        Records.read(kafka.bootstrapServers(), name + ".predictions", N, Duration.ofSeconds(10));
     Map<Integer, java.util.Set<Long>> predicted = new HashMap<>();
     for (ConsumerRecord<byte[], byte[]> r : preds) {
       Prediction p = WireFormat.decodePrediction(r.value());
-      predicted.computeIfAbsent(p.getSource().getPartition(), k -> new java.util.HashSet<>()).add(p.getSource().getOffset());
+      predicted
+          .computeIfAbsent(p.getSource().getPartition(), k -> new java.util.HashSet<>())
+          .add(p.getSource().getOffset());
     }
     for (Map.Entry<Integer, Long> e : committed.entrySet()) {
       for (long o = 0; o < e.getValue(); o++) {
-        assertTrue(predicted.getOrDefault(e.getKey(), java.util.Set.of()).contains(o), "offset " + o + " of partition " + e.getKey() + " committed without a prediction");
+        assertTrue(
+            predicted.getOrDefault(e.getKey(), java.util.Set.of()).contains(o),
+            "offset " + o + " of partition " + e.getKey() + " committed without a prediction");
       }
     }
-    assertTrue(committed.values().stream().mapToLong(Long::longValue).sum() > 0, "something was committed");
+    assertTrue(
+        committed.values().stream().mapToLong(Long::longValue).sum() > 0,
+        "something was committed");
   }
 
   @Test
@@ -166,7 +200,12 @@ class WorkerCrashIntegrationTest {
     Map<String, String> extra = new HashMap<>(flags(name, "at-least-once"));
     Worker w = Workers.start(kafka.bootstrapServers(), model, "g-" + name, "broker-kill", extra);
     try {
-      Records.readUntil(kafka.bootstrapServers(), name + ".predictions", l -> l.size() >= 5, TIMEOUT, Duration.ZERO);
+      Records.readUntil(
+          kafka.bootstrapServers(),
+          name + ".predictions",
+          l -> l.size() >= 5,
+          TIMEOUT,
+          Duration.ZERO);
       kafka.kill();
       Thread.sleep(2000);
       kafka.restart();
@@ -186,35 +225,51 @@ class WorkerCrashIntegrationTest {
     b.put("worker.id", a.get("worker.id") + "-b");
     try (WorkerProcess first = WorkerProcess.start(a, work.resolve("logs"))) {
       first.awaitReady(TIMEOUT);
-      Records.readUntil(kafka.bootstrapServers(), name + ".predictions", l -> l.size() >= 5, TIMEOUT, Duration.ZERO);
+      Records.readUntil(
+          kafka.bootstrapServers(),
+          name + ".predictions",
+          l -> l.size() >= 5,
+          TIMEOUT,
+          Duration.ZERO);
       try (WorkerProcess second = WorkerProcess.start(b, work.resolve("logs"))) {
         second.awaitReady(TIMEOUT);
         Map<String, Integer> count = predictionsPerId(name + ".predictions");
         assertEquals(N, count.size(), "every input predicted");
-        assertTrue(count.values().stream().allMatch(c -> c == 1), "no duplicates across the rebalance: " + duplicates(count));
-        assertEquals(0, second.terminate(Duration.ofSeconds(60)), "second worker:\n" + second.tail());
+        assertTrue(
+            count.values().stream().allMatch(c -> c == 1),
+            "no duplicates across the rebalance: " + duplicates(count));
+        assertEquals(
+            0, second.terminate(Duration.ofSeconds(60)), "second worker:\n" + second.tail());
       }
-      assertEquals(0, first.terminate(Duration.ofSeconds(60)), "first worker, which lost a partition mid-stream:\n" + first.tail());
+      assertEquals(
+          0,
+          first.terminate(Duration.ofSeconds(60)),
+          "first worker, which lost a partition mid-stream:\n" + first.tail());
     }
   }
 
   @Test
   void sigtermDuringStartUpExitsZeroWithoutConsuming(TestInfo info) throws Exception {
     String name = setUp(info);
-    try (WorkerProcess w = WorkerProcess.start(flags(name, "at-least-once"), work.resolve("logs"))) {
+    try (WorkerProcess w =
+        WorkerProcess.start(flags(name, "at-least-once"), work.resolve("logs"))) {
       w.awaitLog("Metrics and health on", TIMEOUT); // start-up has begun; the model is loading
       assertEquals(0, w.terminate(Duration.ofSeconds(60)), w.tail());
     }
-    assertEquals(Map.of(), Records.committed(kafka.bootstrapServers(), "g-" + name), "nothing consumed, nothing committed");
+    assertEquals(
+        Map.of(),
+        Records.committed(kafka.bootstrapServers(), "g-" + name),
+        "nothing consumed, nothing committed");
   }
 
   private static Map<String, Integer> duplicates(Map<String, Integer> count) {
     Map<String, Integer> d = new HashMap<>();
-    count.forEach((k, v) -> {
-      if (v != 1) {
-        d.put(k, v);
-      }
-    });
+    count.forEach(
+        (k, v) -> {
+          if (v != 1) {
+            d.put(k, v);
+          }
+        });
     return d;
   }
 }

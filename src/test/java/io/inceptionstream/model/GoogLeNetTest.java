@@ -91,7 +91,8 @@ class GoogLeNetTest {
     try (NDManager sub = manager.newSubManager()) {
       NDArray x = sub.randomUniform(0, 1, GoogLeNet.inputShape(2));
       List<Shape> seen = new ArrayList<>();
-      NDArray logits = net.forwardTrunk(ps, x, false, null, (spec, out) -> seen.add(out.getShape()));
+      NDArray logits =
+          net.forwardTrunk(ps, x, false, null, (spec, out) -> seen.add(out.getShape()));
       assertEquals(Architecture.MODULES.size(), seen.size());
       for (int i = 0; i < seen.size(); i++) {
         InceptionSpec m = Architecture.MODULES.get(i);
@@ -150,10 +151,14 @@ class GoogLeNetTest {
       NDArray b5 = out.get(1);
       assertEquals(new Shape(3, 1024), b5.getShape());
       // The classifier applied to the b5 tap gives the logits.
-      NDArray again = net.classifier().forward(new ParameterStore(sub, false), new NDList(b5), false).singletonOrThrow();
+      NDArray again =
+          net.classifier()
+              .forward(new ParameterStore(sub, false), new NDList(b5), false)
+              .singletonOrThrow();
       assertArrayEquals(out.get(0).toFloatArray(), again.toFloatArray(), 1e-5f);
       // The four branch taps concatenated are the module tap.
-      NDArray joined = NDArrays.concat(new NDList(out.get(2), out.get(3), out.get(4), out.get(5)), 1);
+      NDArray joined =
+          NDArrays.concat(new NDList(out.get(2), out.get(3), out.get(4), out.get(5)), 1);
       assertArrayEquals(b5.toFloatArray(), joined.toFloatArray(), 1e-6f);
       assertEquals(new Shape(3, 384), out.get(2).getShape());
       assertEquals(new Shape(3, 48), out.get(6).getShape());
@@ -162,7 +167,8 @@ class GoogLeNetTest {
 
   @Test
   void rejectsFewerThanTwoClasses() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new GoogLeNet(1, List.of()));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> new GoogLeNet(1, List.of()));
     assertTrue(e.getMessage().contains("at least 2"), e.getMessage());
   }
 }

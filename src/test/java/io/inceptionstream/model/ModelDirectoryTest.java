@@ -29,17 +29,20 @@ class ModelDirectoryTest {
 
   private Path create(String name, int classes, long seed) throws IOException {
     Path dir = tmp.resolve(name);
-    ModelInitializer.create(dir, classes, seed, ModelInitializer.defaultLabels(classes), "test", "1.0.0", "MXNet");
+    ModelInitializer.create(
+        dir, classes, seed, ModelInitializer.defaultLabels(classes), "test", "1.0.0", "MXNet");
     return dir;
   }
 
   private static InvalidModelException loadFails(Path dir) {
-    return assertThrows(InvalidModelException.class, () -> {
-      ModelDirectory d = ModelDirectory.open(dir);
-      try (NDManager m = NDManager.newBaseManager(Device.cpu(), "MXNet")) {
-        d.loadParameters(d.newNetwork(List.of()), m);
-      }
-    });
+    return assertThrows(
+        InvalidModelException.class,
+        () -> {
+          ModelDirectory d = ModelDirectory.open(dir);
+          try (NDManager m = NDManager.newBaseManager(Device.cpu(), "MXNet")) {
+            d.loadParameters(d.newNetwork(List.of()), m);
+          }
+        });
   }
 
   private static void assertMessage(Exception e, String... parts) {
@@ -78,7 +81,11 @@ class ModelDirectoryTest {
 
   @Test
   void refusesMissingFiles() throws Exception {
-    for (String file : List.of(ModelDirectory.METADATA_FILE, ModelDirectory.LABELS_FILE, ModelDirectory.PARAMETERS_FILE)) {
+    for (String file :
+        List.of(
+            ModelDirectory.METADATA_FILE,
+            ModelDirectory.LABELS_FILE,
+            ModelDirectory.PARAMETERS_FILE)) {
       Path dir = create("missing-" + file, 10, 1);
       Files.delete(dir.resolve(file));
       assertMessage(loadFails(dir), file);
@@ -116,15 +123,22 @@ class ModelDirectoryTest {
     // Parameters of a 100-class network beside 10 labels, with matching checksum and size.
     Path dir = create("ten", 10, 1);
     Path hundred = create("hundred", 100, 1);
-    Files.copy(hundred.resolve(ModelDirectory.PARAMETERS_FILE), dir.resolve(ModelDirectory.PARAMETERS_FILE), StandardCopyOption.REPLACE_EXISTING);
-    rewriteMetadata(dir, node -> {
-      try {
-        node.put("parametersSha256", ModelDirectory.sha256(dir.resolve(ModelDirectory.PARAMETERS_FILE)));
-        node.put("parametersBytes", Files.size(dir.resolve(ModelDirectory.PARAMETERS_FILE)));
-      } catch (IOException e) {
-        throw new IllegalStateException(e);
-      }
-    });
+    Files.copy(
+        hundred.resolve(ModelDirectory.PARAMETERS_FILE),
+        dir.resolve(ModelDirectory.PARAMETERS_FILE),
+        StandardCopyOption.REPLACE_EXISTING);
+    rewriteMetadata(
+        dir,
+        node -> {
+          try {
+            node.put(
+                "parametersSha256",
+                ModelDirectory.sha256(dir.resolve(ModelDirectory.PARAMETERS_FILE)));
+            node.put("parametersBytes", Files.size(dir.resolve(ModelDirectory.PARAMETERS_FILE)));
+          } catch (IOException e) {
+            throw new IllegalStateException(e);
+          }
+        });
     assertMessage(loadFails(dir), "fc_", "(100, 1024)", "(10, 1024)", "another class count");
   }
 
@@ -137,7 +151,8 @@ class ModelDirectoryTest {
     assertMessage(loadFails(dir), ModelDirectory.METADATA_FILE);
   }
 
-  private static void rewriteMetadata(Path dir, java.util.function.Consumer<ObjectNode> change) throws IOException {
+  private static void rewriteMetadata(Path dir, java.util.function.Consumer<ObjectNode> change)
+      throws IOException {
     ObjectMapper json = new ObjectMapper();
     Path file = dir.resolve(ModelDirectory.METADATA_FILE);
     ObjectNode node = (ObjectNode) json.readTree(file.toFile());

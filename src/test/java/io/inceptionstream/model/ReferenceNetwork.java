@@ -5,10 +5,10 @@ import java.util.List;
 
 /**
  * An independent forward pass of the seed's network in plain Java loops, written from the seed's
- * README (not from DJL): 3x3 "same" convolution with bias, BatchNorm in inference mode with
- * epsilon 1e-5, ReLU, 3x3 max-pools (stride 1 inside the pool branch, stride 2 between stages,
- * padding 1 ignoring padded cells), channel concatenation in branch order, global average pooling
- * and a linear layer. Parameters are consumed in the order the seed lists the layers: for each
+ * README (not from DJL): 3x3 "same" convolution with bias, BatchNorm in inference mode with epsilon
+ * 1e-5, ReLU, 3x3 max-pools (stride 1 inside the pool branch, stride 2 between stages, padding 1
+ * ignoring padded cells), channel concatenation in branch order, global average pooling and a
+ * linear layer. Parameters are consumed in the order the seed lists the layers: for each
  * convolution its weight (out, in, k, k) and bias, then BN gamma, beta, running mean and variance.
  */
 final class ReferenceNetwork {
@@ -67,7 +67,8 @@ final class ReferenceNetwork {
     float[] mean = params.next();
     float[] var = params.next();
     if (w.length != out * x.c * k * k) {
-      throw new IllegalStateException("Weight of " + w.length + " values, expected " + out * x.c * k * k);
+      throw new IllegalStateException(
+          "Weight of " + w.length + " values, expected " + out * x.c * k * k);
     }
     int pad = k / 2;
     Tensor y = new Tensor(out, x.h, x.w, new float[out * x.h * x.w]);

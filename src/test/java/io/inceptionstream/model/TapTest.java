@@ -29,7 +29,8 @@ class TapTest {
 
   @Test
   void rejectsUnknownModulesAndBranchesWithTheRule() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Tap.parse("z9"));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> Tap.parse("z9"));
     assertTrue(e.getMessage().contains("z9") && e.getMessage().contains("a3"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> Tap.parse("b5.branch5"));
     assertTrue(e.getMessage().contains("branchK"), e.getMessage());

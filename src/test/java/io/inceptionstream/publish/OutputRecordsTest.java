@@ -21,10 +21,21 @@ import org.junit.jupiter.api.Test;
 
 class OutputRecordsTest {
 
-  private final OutputRecords outputs = new OutputRecords(new ModelIdentity("m", "2.0", List.of("a", "b", "c"), "w1", 2));
+  private final OutputRecords outputs =
+      new OutputRecords(new ModelIdentity("m", "2.0", List.of("a", "b", "c"), "w1", 2));
 
   private static InputRecord input(byte[] key) {
-    return new InputRecord("images", 2, 40, key, new byte[] {1, 2}, List.of(Map.entry("traceparent", "00-abc-def-01".getBytes(StandardCharsets.UTF_8)), Map.entry("other", new byte[] {9})), 500L, 600L);
+    return new InputRecord(
+        "images",
+        2,
+        40,
+        key,
+        new byte[] {1, 2},
+        List.of(
+            Map.entry("traceparent", "00-abc-def-01".getBytes(StandardCharsets.UTF_8)),
+            Map.entry("other", new byte[] {9})),
+        500L,
+        600L);
   }
 
   private static InferenceResult result() {
@@ -32,11 +43,16 @@ class OutputRecordsTest {
     Tap tap = Tap.parse("a3.branch1");
     float[] emb = new float[64];
     emb[5] = 1f;
-    return new InferenceResult(1, 3, logits, Scored.softmaxRows(logits, 1, 3), List.of(tap), List.of(emb), true);
+    return new InferenceResult(
+        1, 3, logits, Scored.softmaxRows(logits, 1, 3), List.of(tap), List.of(emb), true);
   }
 
   private static String header(OutputRecords.Output o, String name) {
-    return o.headers().stream().filter(h -> h.getKey().equals(name)).map(h -> new String(h.getValue(), StandardCharsets.UTF_8)).findFirst().orElse(null);
+    return o.headers().stream()
+        .filter(h -> h.getKey().equals(name))
+        .map(h -> new String(h.getValue(), StandardCharsets.UTF_8))
+        .findFirst()
+        .orElse(null);
   }
 
   @Test
@@ -60,7 +76,9 @@ class OutputRecordsTest {
 
   @Test
   void embeddingsAreOnePerTapKeyedLikeThePrediction() throws Exception {
-    Item item = Item.ready(input("k".getBytes(StandardCharsets.UTF_8)), "img-1", Map.of(), 400L, new byte[3072]);
+    Item item =
+        Item.ready(
+            input("k".getBytes(StandardCharsets.UTF_8)), "img-1", Map.of(), 400L, new byte[3072]);
     List<OutputRecords.Output> es = outputs.embeddings(item, result(), 0);
     assertEquals(1, es.size());
     Embedding e = WireFormat.decodeEmbedding(es.get(0).value());
@@ -73,9 +91,20 @@ class OutputRecordsTest {
 
   @Test
   void aDeadLetterTooLargeForARequestLeavesTheValueOutAndSaysSo() throws Exception {
-    OutputRecords small = new OutputRecords(new ModelIdentity("m", "2.0", List.of("a"), "w1", 1), 100 * 1024);
-    InputRecord big = new InputRecord("images", 0, 3, "k".getBytes(StandardCharsets.UTF_8), new byte[500 * 1024], List.of(), 1L, 2L);
-    OutputRecords.Output o = small.deadLetter(Item.rejected(big, "x", "IMAGE_TOO_LARGE", "too large"), 5L);
+    OutputRecords small =
+        new OutputRecords(new ModelIdentity("m", "2.0", List.of("a"), "w1", 1), 100 * 1024);
+    InputRecord big =
+        new InputRecord(
+            "images",
+            0,
+            3,
+            "k".getBytes(StandardCharsets.UTF_8),
+            new byte[500 * 1024],
+            List.of(),
+            1L,
+            2L);
+    OutputRecords.Output o =
+        small.deadLetter(Item.rejected(big, "x", "IMAGE_TOO_LARGE", "too large"), 5L);
     DeadLetter d = WireFormat.decodeDeadLetter(o.value());
     assertNull(d.getValue());
     assertEquals("IMAGE_TOO_LARGE", d.getErrorKind());

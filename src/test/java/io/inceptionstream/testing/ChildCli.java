@@ -9,7 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Test helper: runs {@code inception-stream} commands as separate processes, like a user's shell. */
+/**
+ * Test helper: runs {@code inception-stream} commands as separate processes, like a user's shell.
+ */
 public final class ChildCli {
 
   /**
@@ -25,9 +27,15 @@ public final class ChildCli {
 
   /** Starts a command; its output goes to files in {@code dir}. */
   public static Process start(Path dir, String name, String... args) throws IOException {
-    List<String> cmd = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-        "-cp", System.getProperty("java.class.path"), "io.inceptionstream.cli.Main"));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "io.inceptionstream.cli.Main"));
     cmd.addAll(List.of(args));
     Files.createDirectories(dir);
     return new ProcessBuilder(cmd)
@@ -40,13 +48,22 @@ public final class ChildCli {
   public static Result await(Process p, Path dir, String name, Duration timeout) throws Exception {
     if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
       p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      throw new IllegalStateException(name + " did not finish within " + timeout + ": " + Files.readString(dir.resolve(name + ".err")));
+      throw new IllegalStateException(
+          name
+              + " did not finish within "
+              + timeout
+              + ": "
+              + Files.readString(dir.resolve(name + ".err")));
     }
-    return new Result(p.exitValue(), Files.readString(dir.resolve(name + ".out"), StandardCharsets.UTF_8), Files.readString(dir.resolve(name + ".err"), StandardCharsets.UTF_8));
+    return new Result(
+        p.exitValue(),
+        Files.readString(dir.resolve(name + ".out"), StandardCharsets.UTF_8),
+        Files.readString(dir.resolve(name + ".err"), StandardCharsets.UTF_8));
   }
 
   /** Runs a command to completion. */
-  public static Result run(Path dir, String name, Duration timeout, String... args) throws Exception {
+  public static Result run(Path dir, String name, Duration timeout, String... args)
+      throws Exception {
     return await(start(dir, name, args), dir, name, timeout);
   }
 }

@@ -5,8 +5,8 @@ import java.nio.file.Path;
 
 /**
  * A {@link KafkaCluster} in a child JVM ({@link BrokerProcess}): killed with SIGKILL, restarted on
- * the same port and data directory, so acknowledged records and the address survive a restart.
- * Used from the test thread.
+ * the same port and data directory, so acknowledged records and the address survive a restart. Used
+ * from the test thread.
  */
 public final class ChildProcessKafka implements KafkaCluster {
 

@@ -15,7 +15,9 @@ class ContainerKafkaTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(120);
 
   @Test
-  @EnabledIf(value = "io.inceptionstream.testing.KafkaClusters#dockerAvailable", disabledReason = "Docker is not available")
+  @EnabledIf(
+      value = "io.inceptionstream.testing.KafkaClusters#dockerAvailable",
+      disabledReason = "Docker is not available")
   void startsAFreshBrokerOnRestartAfterAKill() throws Exception {
     try (ContainerKafka kafka = ContainerKafka.start()) {
       Topics.create(kafka.bootstrapServers(), List.of("lost"), 1, (short) 1, TIMEOUT);
@@ -25,7 +27,9 @@ class ContainerKafkaTest {
       kafka.restart();
 
       assertFalse(kafka.keepsDataAcrossRestart());
-      assertEquals(List.of(new Topics.Result("lost", true, 1)), Topics.create(kafka.bootstrapServers(), List.of("lost"), 1, (short) 1, TIMEOUT),
+      assertEquals(
+          List.of(new Topics.Result("lost", true, 1)),
+          Topics.create(kafka.bootstrapServers(), List.of("lost"), 1, (short) 1, TIMEOUT),
           "the new container starts without the old topics");
     }
   }

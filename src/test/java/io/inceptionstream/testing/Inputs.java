@@ -19,19 +19,31 @@ public final class Inputs {
   /** A valid shape image record value with id {@code id}. */
   public static byte[] shape(String id, long seed, long index) {
     ShapeGenerator.Sample s = ShapeGenerator.sample(seed, index);
-    return WireFormat.encode(ImageRecord.newBuilder().setId(id).setImage(ByteBuffer.wrap(s.png()))
-        .setAttributes(Map.of("label", s.className())).setTimestamp(Instant.now()).build());
+    return WireFormat.encode(
+        ImageRecord.newBuilder()
+            .setId(id)
+            .setImage(ByteBuffer.wrap(s.png()))
+            .setAttributes(Map.of("label", s.className()))
+            .setTimestamp(Instant.now())
+            .build());
   }
 
   /** A record value with raw pixels and the declared size. */
   public static byte[] raw(String id, byte[] pixels, int width, int height) {
-    return WireFormat.encode(ImageRecord.newBuilder().setId(id).setImage(ByteBuffer.wrap(pixels)).setEncoding(ImageEncoding.RAW_RGB8)
-        .setWidth(width).setHeight(height).build());
+    return WireFormat.encode(
+        ImageRecord.newBuilder()
+            .setId(id)
+            .setImage(ByteBuffer.wrap(pixels))
+            .setEncoding(ImageEncoding.RAW_RGB8)
+            .setWidth(width)
+            .setHeight(height)
+            .build());
   }
 
   /** A record value carrying arbitrary image bytes. */
   public static byte[] image(String id, byte[] bytes) {
-    return WireFormat.encode(ImageRecord.newBuilder().setId(id).setImage(ByteBuffer.wrap(bytes)).build());
+    return WireFormat.encode(
+        ImageRecord.newBuilder().setId(id).setImage(ByteBuffer.wrap(bytes)).build());
   }
 
   /** {@code n} shapes keyed by id {@code prefix-i}. */

@@ -11,11 +11,17 @@ public final class Items {
   private Items() {}
 
   public static InputRecord record(int partition, long offset) {
-    return new InputRecord("images", partition, offset, null, new byte[] {1}, List.of(), 1000L, 2000L);
+    return new InputRecord(
+        "images", partition, offset, null, new byte[] {1}, List.of(), 1000L, 2000L);
   }
 
   public static Item ready(int partition, long offset) {
-    return Item.ready(record(partition, offset), "id-" + partition + "-" + offset, Map.of(), 1000L, new byte[3 * 32 * 32]);
+    return Item.ready(
+        record(partition, offset),
+        "id-" + partition + "-" + offset,
+        Map.of(),
+        1000L,
+        new byte[3 * 32 * 32]);
   }
 
   public static Item rejected(int partition, long offset) {

@@ -18,7 +18,8 @@ class KafkaClusterTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("io.inceptionstream.testing.KafkaClusters#available")
-  void servesClientsAgainAfterAKillAndARestart(KafkaCluster.Factory factory, @TempDir Path dir) throws Exception {
+  void servesClientsAgainAfterAKillAndARestart(KafkaCluster.Factory factory, @TempDir Path dir)
+      throws Exception {
     try (KafkaCluster kafka = factory.start(dir.resolve("kafka"))) {
       Topics.create(kafka.bootstrapServers(), List.of("events"), 1, (short) 1, TIMEOUT);
       Clients.produce(kafka.bootstrapServers(), "events", List.of("before"));
@@ -27,8 +28,10 @@ class KafkaClusterTest {
       kafka.restart();
 
       Clients.produce(kafka.bootstrapServers(), "events", List.of("after"));
-      List<String> expected = kafka.keepsDataAcrossRestart() ? List.of("before", "after") : List.of("after");
-      assertEquals(expected, Clients.consume(kafka.bootstrapServers(), "events", expected.size(), TIMEOUT));
+      List<String> expected =
+          kafka.keepsDataAcrossRestart() ? List.of("before", "after") : List.of("after");
+      assertEquals(
+          expected, Clients.consume(kafka.bootstrapServers(), "events", expected.size(), TIMEOUT));
     }
   }
 }

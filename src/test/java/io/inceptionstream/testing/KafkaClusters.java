@@ -45,7 +45,8 @@ public final class KafkaClusters {
       try {
         found = DockerClientFactory.instance().isDockerAvailable();
       } catch (RuntimeException | LinkageError e) {
-        LoggerFactory.getLogger(KafkaClusters.class).warn("Docker check failed with {}: {}", e.getClass().getName(), e.getMessage());
+        LoggerFactory.getLogger(KafkaClusters.class)
+            .warn("Docker check failed with {}: {}", e.getClass().getName(), e.getMessage());
         found = false;
       }
       docker = found;

@@ -21,7 +21,8 @@ public final class NoLeaksExtension implements BeforeAllCallback, AfterAllCallba
   /** How long processes may take to exit after the last test, e.g. a child still being reaped. */
   static final Duration GRACE = Duration.ofSeconds(5);
 
-  private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(NoLeaksExtension.class);
+  private static final ExtensionContext.Namespace NAMESPACE =
+      ExtensionContext.Namespace.create(NoLeaksExtension.class);
 
   @Override
   public void beforeAll(ExtensionContext context) {
@@ -29,7 +30,8 @@ public final class NoLeaksExtension implements BeforeAllCallback, AfterAllCallba
   }
 
   /** Name prefixes of the threads a worker starts. */
-  static final List<String> WORKER_THREADS = List.of("poll", "batcher", "publisher", "inference-", "decode-", "metrics-http-");
+  static final List<String> WORKER_THREADS =
+      List.of("poll", "batcher", "publisher", "inference-", "decode-", "metrics-http-");
 
   @Override
   public void afterAll(ExtensionContext context) {
@@ -38,23 +40,34 @@ public final class NoLeaksExtension implements BeforeAllCallback, AfterAllCallba
     Set<Long> baseline = context.getStore(NAMESPACE).get("baseline", Set.class);
     List<ProcessHandle> leaked = leakedProcesses(baseline == null ? Set.of() : baseline, GRACE);
     if (!threads.isEmpty() && leaked.isEmpty()) {
-      throw new AssertionError(context.getDisplayName() + " left worker threads running: " + threads);
+      throw new AssertionError(
+          context.getDisplayName() + " left worker threads running: " + threads);
     }
     if (leaked.isEmpty()) {
       return;
     }
-    String names = leaked.stream().map(NoLeaksExtension::describe).collect(Collectors.joining("; "));
+    String names =
+        leaked.stream().map(NoLeaksExtension::describe).collect(Collectors.joining("; "));
     leaked.forEach(p -> p.destroyForcibly());
-    throw new AssertionError(context.getDisplayName() + " left " + leaked.size() + " child process(es) running (now killed): " + names);
+    throw new AssertionError(
+        context.getDisplayName()
+            + " left "
+            + leaked.size()
+            + " child process(es) running (now killed): "
+            + names);
   }
 
-  /** Descendants of this JVM not in {@code baseline} still alive after waiting up to {@code grace}. */
+  /**
+   * Descendants of this JVM not in {@code baseline} still alive after waiting up to {@code grace}.
+   */
   static List<ProcessHandle> leakedProcesses(Set<Long> baseline, Duration grace) {
     long deadline = System.nanoTime() + grace.toNanos();
     while (true) {
-      List<ProcessHandle> alive = ProcessHandle.current().descendants()
-          .filter(p -> !baseline.contains(p.pid()) && p.isAlive())
-          .toList();
+      List<ProcessHandle> alive =
+          ProcessHandle.current()
+              .descendants()
+              .filter(p -> !baseline.contains(p.pid()) && p.isAlive())
+              .toList();
       if (alive.isEmpty() || System.nanoTime() >= deadline) {
         return alive;
       }
@@ -71,12 +84,16 @@ public final class NoLeaksExtension implements BeforeAllCallback, AfterAllCallba
   static List<String> leakedThreads(Duration grace) {
     long deadline = System.nanoTime() + grace.toNanos();
     while (true) {
-      List<String> alive = Thread.getAllStackTraces().keySet().stream()
-          .filter(Thread::isAlive)
-          .map(Thread::getName)
-          .filter(n -> WORKER_THREADS.stream().anyMatch(p -> p.endsWith("-") ? n.startsWith(p) : n.equals(p)))
-          .sorted()
-          .toList();
+      List<String> alive =
+          Thread.getAllStackTraces().keySet().stream()
+              .filter(Thread::isAlive)
+              .map(Thread::getName)
+              .filter(
+                  n ->
+                      WORKER_THREADS.stream()
+                          .anyMatch(p -> p.endsWith("-") ? n.startsWith(p) : n.equals(p)))
+              .sorted()
+              .toList();
       if (alive.isEmpty() || System.nanoTime() >= deadline) {
         return alive;
       }
@@ -90,7 +107,10 @@ public final class NoLeaksExtension implements BeforeAllCallback, AfterAllCallba
   }
 
   static Set<Long> descendantPids() {
-    return ProcessHandle.current().descendants().map(ProcessHandle::pid).collect(Collectors.toSet());
+    return ProcessHandle.current()
+        .descendants()
+        .map(ProcessHandle::pid)
+        .collect(Collectors.toSet());
   }
 
   static String describe(ProcessHandle p) {

@@ -16,14 +16,20 @@ class NoLeaksExtensionTest {
     Set<Long> baseline = NoLeaksExtension.descendantPids();
     Process sleeper = new ProcessBuilder("sleep", "60").start();
     try {
-      List<ProcessHandle> leaked = NoLeaksExtension.leakedProcesses(baseline, Duration.ofMillis(200));
+      List<ProcessHandle> leaked =
+          NoLeaksExtension.leakedProcesses(baseline, Duration.ofMillis(200));
       assertEquals(List.of(sleeper.pid()), leaked.stream().map(ProcessHandle::pid).toList());
       String described = NoLeaksExtension.describe(leaked.get(0));
-      assertTrue(described.startsWith("pid " + sleeper.pid() + ": ") && described.contains("sleep"), described);
+      assertTrue(
+          described.startsWith("pid " + sleeper.pid() + ": ") && described.contains("sleep"),
+          described);
     } finally {
       sleeper.destroyForcibly();
       sleeper.waitFor(10, TimeUnit.SECONDS);
     }
-    assertEquals(List.of(), NoLeaksExtension.leakedProcesses(baseline, Duration.ofSeconds(5)), "nothing is left once it exited");
+    assertEquals(
+        List.of(),
+        NoLeaksExtension.leakedProcesses(baseline, Duration.ofSeconds(5)),
+        "nothing is left once it exited");
   }
 }

@@ -25,7 +25,9 @@ public final class TestModels {
       try {
         Path dir = Files.createTempDirectory("inception-test-model");
         dir.toFile().deleteOnExit();
-        random = ModelInitializer.create(dir, 10, 7, ShapeGenerator.CLASSES, "test-googlenet", "0.1.0-test", "MXNet");
+        random =
+            ModelInitializer.create(
+                dir, 10, 7, ShapeGenerator.CLASSES, "test-googlenet", "0.1.0-test", "MXNet");
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }

@@ -15,8 +15,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A worker in a child JVM ({@code inception-stream worker}), for crash and shutdown tests: it can be
- * killed with SIGKILL or stopped with SIGTERM like a real deployment. Output goes to a log file.
+ * A worker in a child JVM ({@code inception-stream worker}), for crash and shutdown tests: it can
+ * be killed with SIGKILL or stopped with SIGTERM like a real deployment. Output goes to a log file.
  */
 public final class WorkerProcess implements AutoCloseable {
 
@@ -36,22 +36,29 @@ public final class WorkerProcess implements AutoCloseable {
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
-    List<String> cmd = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx1g", "-XX:+UseSerialGC",
-        "-cp", System.getProperty("java.class.path"),
-        "io.inceptionstream.cli.Main", "worker"));
-    flags.forEach((k, v) -> {
-      if (!k.equals("metrics.port")) {
-        cmd.add("--set");
-        cmd.add(k + "=" + v);
-      }
-    });
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx1g",
+                "-XX:+UseSerialGC",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "io.inceptionstream.cli.Main",
+                "worker"));
+    flags.forEach(
+        (k, v) -> {
+          if (!k.equals("metrics.port")) {
+            cmd.add("--set");
+            cmd.add(k + "=" + v);
+          }
+        });
     cmd.add("--set");
     cmd.add("metrics.port=" + port);
     Files.createDirectories(logDir);
     Path log = Files.createTempFile(logDir, "worker-", ".log");
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Process p =
+        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     return new WorkerProcess(p, log, port);
   }
 
@@ -61,10 +68,17 @@ public final class WorkerProcess implements AutoCloseable {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
-        throw new IllegalStateException("worker exited with " + process.exitValue() + ":\n" + tail());
+        throw new IllegalStateException(
+            "worker exited with " + process.exitValue() + ":\n" + tail());
       }
       try {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/health/ready")).timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r =
+            http.send(
+                HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + metricsPort + "/health/ready"))
+                    .timeout(Duration.ofSeconds(2))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() == 200) {
           return this;
         }
@@ -84,7 +98,8 @@ public final class WorkerProcess implements AutoCloseable {
         return this;
       }
       if (!process.isAlive()) {
-        throw new IllegalStateException("worker exited with " + process.exitValue() + ":\n" + tail());
+        throw new IllegalStateException(
+            "worker exited with " + process.exitValue() + ":\n" + tail());
       }
       Thread.sleep(50);
     }
@@ -94,7 +109,11 @@ public final class WorkerProcess implements AutoCloseable {
   /** The worker's Prometheus metrics text. */
   public String metrics() throws Exception {
     HttpClient http = HttpClient.newHttpClient();
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+    return http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/metrics"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
   }
 
   /** SIGKILL, and waits for the process to be gone. */
@@ -107,7 +126,8 @@ public final class WorkerProcess implements AutoCloseable {
   public int terminate(Duration timeout) throws InterruptedException {
     process.destroy();
     if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-      throw new IllegalStateException("worker did not exit within " + timeout + " of SIGTERM:\n" + tail());
+      throw new IllegalStateException(
+          "worker did not exit within " + timeout + " of SIGTERM:\n" + tail());
     }
     return process.exitValue();
   }

@@ -12,7 +12,8 @@ public final class Workers {
   private Workers() {}
 
   /** Settings every test worker uses: no fixed ports, short timeouts, fast group membership. */
-  public static Map<String, String> baseFlags(String bootstrap, ModelDirectory model, String group, String workerId) {
+  public static Map<String, String> baseFlags(
+      String bootstrap, ModelDirectory model, String group, String workerId) {
     Map<String, String> f = new LinkedHashMap<>();
     f.put("bootstrap-servers", bootstrap);
     f.put("model", model.path().toString());
@@ -27,8 +28,16 @@ public final class Workers {
     return f;
   }
 
-  /** Starts a worker (model warm, consumer subscribed) with the base settings plus {@code extra}. */
-  public static Worker start(String bootstrap, ModelDirectory model, String group, String workerId, Map<String, String> extra) throws Exception {
+  /**
+   * Starts a worker (model warm, consumer subscribed) with the base settings plus {@code extra}.
+   */
+  public static Worker start(
+      String bootstrap,
+      ModelDirectory model,
+      String group,
+      String workerId,
+      Map<String, String> extra)
+      throws Exception {
     Map<String, String> flags = baseFlags(bootstrap, model, group, workerId);
     flags.putAll(extra);
     Worker w = new Worker(WorkerConfig.load(null, Map.of(), flags), model);

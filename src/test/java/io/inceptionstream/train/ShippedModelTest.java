@@ -20,7 +20,9 @@ class ShippedModelTest {
     assertEquals(ShapeGenerator.CLASSES, model.labels());
     // A seed used neither for training (1) nor for model selection (1001) nor by the demo (2026).
     long seed = 424_243;
-    Evaluation.Result r = Evaluation.evaluate(model, LabeledImages.shapes(300, seed), RunnerOptions.classifyOnly(), "cpu", 64);
+    Evaluation.Result r =
+        Evaluation.evaluate(
+            model, LabeledImages.shapes(300, seed), RunnerOptions.classifyOnly(), "cpu", 64);
     assertTrue(r.accuracy() >= 0.95, "accuracy " + r.accuracy() + " on shapes seed " + seed);
   }
 

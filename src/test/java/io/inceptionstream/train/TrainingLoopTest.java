@@ -27,7 +27,8 @@ class TrainingLoopTest {
     final List<TrainingLoop.EpochStats> epochs = new ArrayList<>();
 
     @Override
-    public void batch(int epoch, int step, int steps, double loss, double accuracy, double imagesPerSecond) {}
+    public void batch(
+        int epoch, int step, int steps, double loss, double accuracy, double imagesPerSecond) {}
 
     @Override
     public void epoch(TrainingLoop.EpochStats stats) {
@@ -39,13 +40,26 @@ class TrainingLoopTest {
   }
 
   @Test
-  void aFewStepsLowerTheLossAndTheSavedModelIsExactlyTheInferenceNetwork(@TempDir Path tmp) throws Exception {
+  void aFewStepsLowerTheLossAndTheSavedModelIsExactlyTheInferenceNetwork(@TempDir Path tmp)
+      throws Exception {
     LabeledImages train = LabeledImages.shapes(16, 3);
     LabeledImages held = LabeledImages.shapes(8, 4);
-    TrainingOptions options = new TrainingOptions(4, 8, "adam", 0.001f, 0.9f, 0f, "fixed", 0, true, 0.3f, false, false, 5);
+    TrainingOptions options =
+        new TrainingOptions(
+            4, 8, "adam", 0.001f, 0.9f, 0f, "fixed", 0, true, 0.3f, false, false, 5);
     Path out = tmp.resolve("model");
     Recorder rec = new Recorder();
-    TrainingLoop loop = new TrainingLoop(options, train, held, out, tmp.resolve("ckpt"), "t", "1", Map.of("command", "test"), rec);
+    TrainingLoop loop =
+        new TrainingLoop(
+            options,
+            train,
+            held,
+            out,
+            tmp.resolve("ckpt"),
+            "t",
+            "1",
+            Map.of("command", "test"),
+            rec);
     TrainingLoop.Result result = loop.run(false);
 
     assertEquals(4, rec.epochs.size());
@@ -53,19 +67,28 @@ class TrainingLoopTest {
     double last = rec.epochs.get(3).loss();
     assertTrue(last < first, "loss went from " + first + " to " + last);
     ModelDirectory model = ModelDirectory.open(out);
-    assertEquals(6_166_250L, model.metadata().trainableParameters(), "auxiliary heads are not saved");
+    assertEquals(
+        6_166_250L, model.metadata().trainableParameters(), "auxiliary heads are not saved");
     assertEquals(ShapeGenerator.CLASSES, model.labels());
-    assertEquals(result.bestEpoch(), ((Number) model.metadata().provenance().get("bestEpoch")).intValue());
+    assertEquals(
+        result.bestEpoch(), ((Number) model.metadata().provenance().get("bestEpoch")).intValue());
     assertTrue(model.metadata().provenance().containsKey("history"));
     try (InferenceRunner runner = new InferenceRunner(model, RunnerOptions.classifyOnly(), "cpu")) {
-      assertEquals(1, runner.infer(new float[InferenceRunner.IMAGE_FLOATS], 1).size(), "the serving engine loads it");
+      assertEquals(
+          1,
+          runner.infer(new float[InferenceRunner.IMAGE_FLOATS], 1).size(),
+          "the serving engine loads it");
     }
     assertTrue(Files.exists(tmp.resolve("ckpt").resolve("state.json")));
 
     // Resuming continues after the checkpointed epoch instead of starting over.
-    TrainingOptions more = new TrainingOptions(5, 8, "adam", 0.001f, 0.9f, 0f, "fixed", 0, true, 0.3f, false, false, 5);
+    TrainingOptions more =
+        new TrainingOptions(
+            5, 8, "adam", 0.001f, 0.9f, 0f, "fixed", 0, true, 0.3f, false, false, 5);
     Recorder rec2 = new Recorder();
-    TrainingLoop.Result resumed = new TrainingLoop(more, train, held, out, tmp.resolve("ckpt"), "t", "1", Map.of(), rec2).run(true);
+    TrainingLoop.Result resumed =
+        new TrainingLoop(more, train, held, out, tmp.resolve("ckpt"), "t", "1", Map.of(), rec2)
+            .run(true);
     assertEquals(1, rec2.epochs.size(), "only epoch 5 ran");
     assertEquals(5, rec2.epochs.get(0).epoch());
     assertEquals(5, resumed.history().size());

@@ -39,19 +39,25 @@ class TrainingNetworkTest {
     long all = Networks.trainableParameters(net);
     long trunk = Networks.trainableParameters(net.trunk());
     assertEquals(6_166_250L, trunk, "the inference network alone");
-    assertTrue(all > trunk + 2 * 2_000_000, "two auxiliary heads of about 2.2 M parameters each: " + (all - trunk));
+    assertTrue(
+        all > trunk + 2 * 2_000_000,
+        "two auxiliary heads of about 2.2 M parameters each: " + (all - trunk));
     try (NDManager sub = manager.newSubManager()) {
       NDArray x = sub.randomNormal(GoogLeNet.inputShape(2));
       NDList train;
       // MXNet runs BatchNorm in training mode only while gradients are recorded.
-      try (ai.djl.training.GradientCollector gc = ai.djl.engine.Engine.getEngine("MXNet").newGradientCollector()) {
+      try (ai.djl.training.GradientCollector gc =
+          ai.djl.engine.Engine.getEngine("MXNet").newGradientCollector()) {
         train = net.forward(new ParameterStore(sub, false), new NDList(x), true);
       }
       assertEquals(3, train.size(), "logits and two auxiliary outputs while training");
       for (NDArray a : train) {
         assertEquals(new Shape(2, 10), a.getShape());
       }
-      assertEquals(1, net.forward(new ParameterStore(sub, false), new NDList(x), false).size(), "logits only in evaluation");
+      assertEquals(
+          1,
+          net.forward(new ParameterStore(sub, false), new NDList(x), false).size(),
+          "logits only in evaluation");
     }
   }
 
