@@ -105,15 +105,7 @@ final class BenchCommand implements Runnable {
         dir = ModelLocator.open(model);
       } else {
         tmp = Files.createTempDirectory("inception-bench-model");
-        dir =
-            ModelInitializer.create(
-                tmp,
-                10,
-                1,
-                ModelInitializer.defaultLabels(10),
-                "googlenet-random",
-                "0.0.0",
-                engine);
+        dir = randomModel(tmp);
       }
       try {
         List<ModelBenchmark.Result> results =
@@ -239,16 +231,7 @@ final class BenchCommand implements Runnable {
       Path tmp = Files.createTempDirectory("inception-bench");
       try {
         ModelDirectory dir =
-            model != null
-                ? ModelLocator.open(model)
-                : ModelInitializer.create(
-                    tmp.resolve("model"),
-                    10,
-                    1,
-                    ModelInitializer.defaultLabels(10),
-                    "googlenet-random",
-                    "0.0.0",
-                    "MXNet");
+            model != null ? ModelLocator.open(model) : randomModel(tmp.resolve("model"));
         PrintWriter err = spec.commandLine().getErr();
         var bench =
             new io.inceptionstream.bench.PipelineBenchmark(
@@ -323,6 +306,12 @@ final class BenchCommand implements Runnable {
       }
       return 0;
     }
+  }
+
+  /** A seeded random 10-class model: speed does not depend on the weights. */
+  static ModelDirectory randomModel(Path dir) throws IOException {
+    return ModelInitializer.create(
+        dir, 10, 1, ModelInitializer.defaultLabels(10), "googlenet-random", "0.0.0", "MXNet");
   }
 
   static void deleteTree(Path root) throws IOException {

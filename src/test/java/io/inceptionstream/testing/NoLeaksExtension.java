@@ -61,39 +61,36 @@ public final class NoLeaksExtension implements BeforeAllCallback, AfterAllCallba
    * Descendants of this JVM not in {@code baseline} still alive after waiting up to {@code grace}.
    */
   static List<ProcessHandle> leakedProcesses(Set<Long> baseline, Duration grace) {
-    long deadline = System.nanoTime() + grace.toNanos();
-    while (true) {
-      List<ProcessHandle> alive =
-          ProcessHandle.current()
-              .descendants()
-              .filter(p -> !baseline.contains(p.pid()) && p.isAlive())
-              .toList();
-      if (alive.isEmpty() || System.nanoTime() >= deadline) {
-        return alive;
-      }
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return alive;
-      }
-    }
+    return stillThere(
+        () ->
+            ProcessHandle.current()
+                .descendants()
+                .filter(p -> !baseline.contains(p.pid()) && p.isAlive())
+                .toList(),
+        grace);
   }
 
   /** Live threads named like a worker's, after waiting up to {@code grace} for them to end. */
   static List<String> leakedThreads(Duration grace) {
+    return stillThere(
+        () ->
+            Thread.getAllStackTraces().keySet().stream()
+                .filter(Thread::isAlive)
+                .map(Thread::getName)
+                .filter(
+                    n ->
+                        WORKER_THREADS.stream()
+                            .anyMatch(p -> p.endsWith("-") ? n.startsWith(p) : n.equals(p)))
+                .sorted()
+                .toList(),
+        grace);
+  }
+
+  /** What {@code live} still returns after waiting up to {@code grace} for it to become empty. */
+  private static <T> List<T> stillThere(java.util.function.Supplier<List<T>> live, Duration grace) {
     long deadline = System.nanoTime() + grace.toNanos();
     while (true) {
-      List<String> alive =
-          Thread.getAllStackTraces().keySet().stream()
-              .filter(Thread::isAlive)
-              .map(Thread::getName)
-              .filter(
-                  n ->
-                      WORKER_THREADS.stream()
-                          .anyMatch(p -> p.endsWith("-") ? n.startsWith(p) : n.equals(p)))
-              .sorted()
-              .toList();
+      List<T> alive = live.get();
       if (alive.isEmpty() || System.nanoTime() >= deadline) {
         return alive;
       }
