@@ -354,10 +354,9 @@ abstract class WorkerContract {
       List<ConsumerRecord<byte[], byte[]>> preds =
           Records.read(kafka.bootstrapServers(), t.predictions(), n, TIMEOUT);
       assertEquals(n, preds.size());
-      Map<String, com.codahale.metrics.Gauge> g = w.metrics().registry().getGauges();
-      long maxInFlight = (Long) g.get("inception-stream.records.in-flight-max").getValue();
-      long pauses = (Long) g.get("inception-stream.partitions.pauses").getValue();
-      long resumes = (Long) g.get("inception-stream.partitions.resumes").getValue();
+      long maxInFlight = gauge(w, "inception-stream.records.in-flight-max");
+      long pauses = gauge(w, "inception-stream.partitions.pauses");
+      long resumes = gauge(w, "inception-stream.partitions.resumes");
       assertTrue(maxInFlight <= 8, "in flight reached " + maxInFlight + ", over the bound of 8");
       assertTrue(maxInFlight >= 2, "the bound was actually pressed: " + maxInFlight);
       assertTrue(pauses >= 1, "partitions paused " + pauses + " times");
@@ -365,6 +364,10 @@ abstract class WorkerContract {
     } finally {
       Workers.stop(w);
     }
+  }
+
+  static long gauge(Worker w, String name) {
+    return ((Number) w.metrics().registry().getGauges().get(name).getValue()).longValue();
   }
 
   /** A PNG whose header declares a huge canvas, followed by almost no data. */

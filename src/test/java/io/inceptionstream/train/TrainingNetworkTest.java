@@ -33,6 +33,7 @@ class TrainingNetworkTest {
   }
 
   @Test
+  @SuppressWarnings("try") // the collector only has to be open around the forward pass
   void auxiliaryHeadsExistOnlyInTheTrainingGraph() {
     TrainingNetwork net = new TrainingNetwork(10, true);
     net.initialize(manager, DataType.FLOAT32, GoogLeNet.inputShape(2));
