@@ -184,20 +184,8 @@ abstract class WorkerContract {
       }
       assertEquals(n, ids.size(), "every image predicted");
       assertEquals(Set.of("wa", "wb"), workers, "both workers took part");
-      long assignedA =
-          (Long)
-              a.metrics()
-                  .registry()
-                  .getGauges()
-                  .get("inception-stream.partitions.assigned")
-                  .getValue();
-      long assignedB =
-          (Long)
-              b.metrics()
-                  .registry()
-                  .getGauges()
-                  .get("inception-stream.partitions.assigned")
-                  .getValue();
+      long assignedA = gauge(a, "inception-stream.partitions.assigned");
+      long assignedB = gauge(b, "inception-stream.partitions.assigned");
       assertEquals(4, assignedA + assignedB, "the four partitions are split between them");
     } finally {
       Workers.stop(a);
