@@ -293,7 +293,8 @@ final class TrainCommand implements Callable<Integer> {
     TrainingLoop.Result result = loop.run(resume);
     Evaluation.Result eval = TrainingLoop.evaluate(result.model(), heldOutSet);
     TrainingLoop.recordEvaluation(
-        result.model(), "heldOutEvaluation", eval, heldOutSet.description());
+            result.model(), "heldOutEvaluation", eval, heldOutSet.description())
+        .withProvenance(Map.of("log", log));
     PrintWriter o = spec.commandLine().getOut();
     if (json) {
       Map<String, Object> doc = new LinkedHashMap<>();

@@ -265,6 +265,36 @@ public record ModelDirectory(Path path, ModelMetadata metadata, List<String> lab
     return new ModelDirectory(dir, metadata, labels);
   }
 
+  /**
+   * Adds entries to the provenance in {@code metadata.json} (an evaluation, a training log); the
+   * parameters and their checksum are untouched.
+   *
+   * @return the directory as it now reads
+   */
+  public ModelDirectory withProvenance(Map<String, Object> additions) throws IOException {
+    Map<String, Object> p = new LinkedHashMap<>(metadata.provenance());
+    p.putAll(additions);
+    ModelMetadata m = metadata;
+    ModelMetadata updated =
+        new ModelMetadata(
+            m.format(),
+            m.architecture(),
+            m.name(),
+            m.version(),
+            m.classes(),
+            m.inputShape(),
+            m.mean(),
+            m.std(),
+            m.parametersFile(),
+            m.parametersSha256(),
+            m.parametersBytes(),
+            m.trainableParameters(),
+            m.createdAt(),
+            p);
+    writeMetadata(path, updated);
+    return new ModelDirectory(path, updated, labels);
+  }
+
   /** Rewrites {@code metadata.json}, for example to record an evaluation. */
   public static void writeMetadata(Path dir, ModelMetadata metadata) throws IOException {
     try (OutputStream out = Files.newOutputStream(dir.resolve(METADATA_FILE))) {

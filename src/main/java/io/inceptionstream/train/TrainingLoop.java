@@ -21,7 +21,6 @@ import io.inceptionstream.inference.RunnerOptions;
 import io.inceptionstream.model.GoogLeNet;
 import io.inceptionstream.model.InvalidModelException;
 import io.inceptionstream.model.ModelDirectory;
-import io.inceptionstream.model.ModelMetadata;
 import io.inceptionstream.model.SeededInitializer;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -400,33 +399,14 @@ public final class TrainingLoop {
   }
 
   /** Records an evaluation in the metadata of a model directory written by this loop. */
-  public static void recordEvaluation(
+  public static ModelDirectory recordEvaluation(
       ModelDirectory dir, String key, Evaluation.Result result, String data) throws IOException {
-    Map<String, Object> p = new LinkedHashMap<>(dir.metadata().provenance());
     Map<String, Object> e = new LinkedHashMap<>();
     e.put("data", data);
     e.put("images", result.images());
     e.put("accuracy", result.accuracy());
     e.put("confusion", result.confusion());
-    p.put(key, e);
-    ModelMetadata m = dir.metadata();
-    ModelDirectory.writeMetadata(
-        dir.path(),
-        new ModelMetadata(
-            m.format(),
-            m.architecture(),
-            m.name(),
-            m.version(),
-            m.classes(),
-            m.inputShape(),
-            m.mean(),
-            m.std(),
-            m.parametersFile(),
-            m.parametersSha256(),
-            m.parametersBytes(),
-            m.trainableParameters(),
-            m.createdAt(),
-            p));
+    return dir.withProvenance(Map.of(key, e));
   }
 
   private record CheckpointState(

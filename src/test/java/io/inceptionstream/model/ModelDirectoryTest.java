@@ -66,6 +66,54 @@ class ModelDirectoryTest {
   }
 
   @Test
+  void savingAndLoadingGivesIdenticalOutputs() throws Exception {
+    float[] input = new float[2 * 3 * 32 * 32];
+    java.util.SplittableRandom r = new java.util.SplittableRandom(3);
+    for (int i = 0; i < input.length; i++) {
+      input[i] = (float) r.nextGaussian();
+    }
+    float[] before;
+    Path dir = tmp.resolve("saved");
+    try (NDManager m = NDManager.newBaseManager(Device.cpu(), "MXNet")) {
+      GoogLeNet net = new GoogLeNet(10, List.of());
+      net.initialize(m, ai.djl.ndarray.types.DataType.FLOAT32, GoogLeNet.inputShape(1));
+      SeededInitializer.initialize(net, 21);
+      // Non-trivial BatchNorm statistics, so they must survive the round trip too.
+      for (var p : net.getParameters()) {
+        if (p.getValue().getType() == ai.djl.nn.Parameter.Type.RUNNING_VAR) {
+          p.getValue().getArray().addi(0.5f);
+        }
+      }
+      before =
+          net.forward(
+                  new ai.djl.training.ParameterStore(m, false),
+                  new ai.djl.ndarray.NDList(m.create(input, GoogLeNet.inputShape(2))),
+                  false)
+              .get(0)
+              .toFloatArray();
+      ModelDirectory.write(
+          dir,
+          net,
+          10,
+          ModelInitializer.defaultLabels(10),
+          "rt",
+          "1",
+          ModelMetadata.CIFAR_MEAN,
+          ModelMetadata.CIFAR_STD,
+          java.util.Map.of());
+    }
+    ModelDirectory loaded = ModelDirectory.open(dir);
+    try (io.inceptionstream.inference.InferenceRunner runner =
+        new io.inceptionstream.inference.InferenceRunner(
+            loaded,
+            new io.inceptionstream.inference.RunnerOptions(List.of(), false, "mxnet", false),
+            "cpu")) {
+      org.junit.jupiter.api.Assertions.assertArrayEquals(
+          before, runner.infer(input, 2).logits(), 0f);
+    }
+  }
+
+  @Test
   void theSameSeedGivesTheSameParameters() throws Exception {
     String a = ModelDirectory.open(create("a", 10, 9)).metadata().parametersSha256();
     String b = ModelDirectory.open(create("b", 10, 9)).metadata().parametersSha256();
