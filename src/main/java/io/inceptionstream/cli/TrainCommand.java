@@ -228,8 +228,8 @@ final class TrainCommand implements Callable<Integer> {
     Map<String, Object> provenance = new LinkedHashMap<>();
     provenance.put(
         "command",
-        "inception-stream train "
-            + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
+        // originalArgs() is the whole command line, "train" included.
+        "inception-stream " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
     provenance.put("seed", seed);
     List<String> log = new ArrayList<>();
     Path checkpoint =

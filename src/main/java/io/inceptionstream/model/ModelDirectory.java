@@ -242,6 +242,7 @@ public record ModelDirectory(Path path, ModelMetadata metadata, List<String> lab
       network.saveParameters(out);
     }
     Files.move(tmp, params, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    readableByAll(params);
     Files.write(
         dir.resolve(LABELS_FILE),
         (String.join("\n", labels) + "\n").getBytes(StandardCharsets.UTF_8));
@@ -299,6 +300,16 @@ public record ModelDirectory(Path path, ModelMetadata metadata, List<String> lab
   public static void writeMetadata(Path dir, ModelMetadata metadata) throws IOException {
     try (OutputStream out = Files.newOutputStream(dir.resolve(METADATA_FILE))) {
       JSON.writeValue(out, metadata);
+    }
+  }
+
+  /** Temporary files are private to their owner; a model directory is meant to be shared. */
+  private static void readableByAll(Path file) {
+    try {
+      Files.setPosixFilePermissions(
+          file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+    } catch (UnsupportedOperationException | IOException e) {
+      // Not a POSIX file system: its defaults apply.
     }
   }
 
