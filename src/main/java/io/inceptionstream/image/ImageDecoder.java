@@ -6,6 +6,7 @@ import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
 import java.awt.image.ComponentColorModel;
 import java.awt.image.DataBuffer;
+import java.awt.image.DataBufferByte;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
@@ -135,13 +136,7 @@ public final class ImageDecoder {
 
   private RgbImage decodeEncoded(byte[] bytes, ImageHeader header) throws ImageRejectedException {
     ImageFormat format = header.format();
-    Iterator<ImageReader> readers =
-        ImageIO.getImageReadersByFormatName(format.name().toLowerCase(Locale.ROOT));
-    if (!readers.hasNext()) {
-      throw new ImageRejectedException(
-          Reason.UNSUPPORTED_FORMAT, "No " + format + " decoder is installed");
-    }
-    ImageReader reader = readers.next();
+    ImageReader reader = newReader(format);
     // libjpeg reports truncated and damaged data as warnings and fills the gap with gray.
     String[] damage = new String[1];
     reader.addIIOReadWarningListener(
@@ -253,6 +248,10 @@ public final class ImageDecoder {
    * brighten gray (it treats it as linear light) and convert ICC-tagged RGB to sRGB.
    */
   private static RgbImage fromSamples(Raster raster, ColorModel cm) {
+    RgbImage fast = fromInterleavedBytes(raster, cm);
+    if (fast != null) {
+      return fast;
+    }
     int w = raster.getWidth();
     int h = raster.getHeight();
     int bands = raster.getNumBands();
@@ -270,6 +269,68 @@ public final class ImageDecoder {
       }
     }
     return new RgbImage(w, h, pixels);
+  }
+
+  /**
+   * The common case — 8-bit RGB or RGBA interleaved in one byte array, as PNG, JPEG and BMP decode
+   * — read straight from the array: several times faster than per-row sample copies.
+   *
+   * @return null for any other layout
+   */
+  private static RgbImage fromInterleavedBytes(Raster raster, ColorModel cm) {
+    if (!(raster.getDataBuffer() instanceof DataBufferByte buffer)
+        || !(raster.getSampleModel() instanceof java.awt.image.PixelInterleavedSampleModel sm)
+        || cm.getNumColorComponents() != 3
+        || cm.getComponentSize(0) != 8
+        || buffer.getNumBanks() != 1
+        || raster.getSampleModelTranslateX() != 0
+        || raster.getSampleModelTranslateY() != 0) {
+      return null;
+    }
+    byte[] data = buffer.getData();
+    int[] offsets = sm.getBandOffsets();
+    int stride = sm.getPixelStride();
+    int scan = sm.getScanlineStride();
+    int base = buffer.getOffset();
+    int r0 = offsets[0];
+    int g0 = offsets[1];
+    int b0 = offsets[2];
+    int w = raster.getWidth();
+    int h = raster.getHeight();
+    int[] pixels = new int[w * h];
+    for (int y = 0; y < h; y++) {
+      int p = base + y * scan;
+      for (int x = 0; x < w; x++, p += stride) {
+        pixels[y * w + x] =
+            (data[p + r0] & 0xFF) << 16 | (data[p + g0] & 0xFF) << 8 | (data[p + b0] & 0xFF);
+      }
+    }
+    return new RgbImage(w, h, pixels);
+  }
+
+  private static final java.util.Map<ImageFormat, javax.imageio.spi.ImageReaderSpi> PROVIDERS =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** A fresh reader from the format's provider, looked up once (the registry scan is not free). */
+  private static ImageReader newReader(ImageFormat format) throws ImageRejectedException {
+    javax.imageio.spi.ImageReaderSpi spi =
+        PROVIDERS.computeIfAbsent(
+            format,
+            f -> {
+              Iterator<ImageReader> readers =
+                  ImageIO.getImageReadersByFormatName(f.name().toLowerCase(Locale.ROOT));
+              return readers.hasNext() ? readers.next().getOriginatingProvider() : null;
+            });
+    if (spi == null) {
+      throw new ImageRejectedException(
+          Reason.UNSUPPORTED_FORMAT, "No " + format + " decoder is installed");
+    }
+    try {
+      return spi.createReaderInstance();
+    } catch (java.io.IOException e) {
+      throw new ImageRejectedException(
+          Reason.UNSUPPORTED_FORMAT, "The " + format + " decoder cannot be created: " + e, e);
+    }
   }
 
   private static int to8(int v, int bits) {

@@ -46,6 +46,11 @@ public final class PollLoop implements Runnable, Ownership {
 
   private static final Logger LOG = LoggerFactory.getLogger(PollLoop.class);
   private static final Duration POLL = Duration.ofMillis(100);
+  /**
+   * While paused, poll() cannot return records and would sleep its whole timeout: poll briefly so
+   * completions are seen, and partitions resumed, within milliseconds.
+   */
+  private static final Duration PAUSED_POLL = Duration.ofMillis(5);
 
   /**
    * Bounds and timing.
@@ -203,7 +208,7 @@ public final class PollLoop implements Runnable, Ownership {
       consumer.subscribe(List.of(settings.topic()), new Rebalance());
       groupMetadata = consumer.groupMetadata();
       while (!stopping && !failure.failed()) {
-        ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
+        ConsumerRecords<byte[], byte[]> records = consumer.poll(paused ? PAUSED_POLL : POLL);
         groupMetadata = consumer.groupMetadata();
         long now = System.currentTimeMillis();
         for (ConsumerRecord<byte[], byte[]> r : records) {
