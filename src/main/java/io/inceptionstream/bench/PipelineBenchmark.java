@@ -39,13 +39,21 @@ public final class PipelineBenchmark {
    * @param partitions input topic partitions
    * @param runs repetitions; medians are reported
    * @param threads native compute threads (0 = one per core)
+   * @param bootstrapServers an existing broker to use, or null for an embedded one
    */
   public record Settings(
-      int images, int standInImages, int batchSize, int partitions, int runs, int threads) {}
+      int images,
+      int standInImages,
+      int batchSize,
+      int partitions,
+      int runs,
+      int threads,
+      String bootstrapServers) {}
 
   private final Settings settings;
   private final ModelDirectory model;
   private final Consumer<String> log;
+  private String prefix = "";
 
   public PipelineBenchmark(Settings settings, ModelDirectory model, Consumer<String> log) {
     this.settings = settings;
@@ -55,24 +63,33 @@ public final class PipelineBenchmark {
 
   /** Runs everything and returns a JSON-ready document. */
   public Map<String, Object> run(Path workDir) throws Exception {
+    if (settings.bootstrapServers() != null) {
+      return run(settings.bootstrapServers(), "bench-" + System.currentTimeMillis() + "-");
+    }
     try (EmbeddedBroker broker = EmbeddedBroker.start(0, workDir.resolve("kafka"))) {
-      String bootstrap = broker.bootstrapServers();
+      return run(broker.bootstrapServers(), "");
+    }
+  }
+
+  private Map<String, Object> run(String bootstrap, String namePrefix) throws Exception {
+    this.prefix = namePrefix;
+    {
       Topics.create(
           bootstrap,
           List.of(
-              "bench.images",
-              "bench.standin.images",
-              "bench.predictions",
-              "bench.embeddings",
-              "bench.dlq",
-              "bench.copy"),
+              topic("bench.images"),
+              topic("bench.standin.images"),
+              topic("bench.predictions"),
+              topic("bench.embeddings"),
+              topic("bench.dlq"),
+              topic("bench.copy")),
           settings.partitions(),
           (short) 1,
           Duration.ofSeconds(30));
       log.accept(
           "Publishing " + settings.images() + " + " + settings.standInImages() + " shapes...");
-      publish(bootstrap, "bench.images", settings.images());
-      publish(bootstrap, "bench.standin.images", settings.standInImages());
+      publish(bootstrap, topic("bench.images"), settings.images());
+      publish(bootstrap, topic("bench.standin.images"), settings.standInImages());
       List<Double> offline = new ArrayList<>();
       List<Double> batched = new ArrayList<>();
       List<Double> perRecord = new ArrayList<>();
@@ -81,16 +98,16 @@ public final class PipelineBenchmark {
       // One unmeasured round of the fast pair, so both run with warm code.
       worker(
           bootstrap,
-          "bench.standin.images",
+          topic("bench.standin.images"),
           "warmup-standin",
           settings.batchSize(),
           "stand-in",
           settings.standInImages());
       Passthrough.run(
           bootstrap,
-          "bench.standin.images",
-          "bench.copy",
-          "warmup-copy",
+          topic("bench.standin.images"),
+          topic("bench.copy"),
+          prefix + "warmup-copy",
           settings.standInImages(),
           Duration.ofMinutes(5));
       for (int r = 1; r <= settings.runs(); r++) {
@@ -98,17 +115,23 @@ public final class PipelineBenchmark {
         batched.add(
             worker(
                 bootstrap,
-                "bench.images",
+                topic("bench.images"),
                 "batched-" + r,
                 settings.batchSize(),
                 "mxnet",
                 settings.images()));
         perRecord.add(
-            worker(bootstrap, "bench.images", "per-record-" + r, 1, "mxnet", settings.images()));
+            worker(
+                bootstrap,
+                topic("bench.images"),
+                "per-record-" + r,
+                1,
+                "mxnet",
+                settings.images()));
         standIn.add(
             worker(
                 bootstrap,
-                "bench.standin.images",
+                topic("bench.standin.images"),
                 "standin-" + r,
                 settings.batchSize(),
                 "stand-in",
@@ -117,9 +140,9 @@ public final class PipelineBenchmark {
             settings.standInImages()
                 / Passthrough.run(
                     bootstrap,
-                    "bench.standin.images",
-                    "bench.copy",
-                    "copy-" + r,
+                    topic("bench.standin.images"),
+                    topic("bench.copy"),
+                    prefix + "copy-" + r,
                     settings.standInImages(),
                     Duration.ofMinutes(5)));
         log.accept(
@@ -199,12 +222,12 @@ public final class PipelineBenchmark {
     Map<String, String> flags = new LinkedHashMap<>();
     flags.put("bootstrap-servers", bootstrap);
     flags.put("model", model.path().toString());
-    flags.put("group", "bench-" + group);
+    flags.put("group", prefix + "bench-" + group);
     flags.put("worker.id", "bench");
     flags.put("topics.input", input);
-    flags.put("topics.predictions", "bench.predictions");
-    flags.put("topics.embeddings", "bench.embeddings");
-    flags.put("topics.dead-letter", "bench.dlq");
+    flags.put("topics.predictions", topic("bench.predictions"));
+    flags.put("topics.embeddings", topic("bench.embeddings"));
+    flags.put("topics.dead-letter", topic("bench.dlq"));
     flags.put("batch.max-size", Integer.toString(batch));
     flags.put("inference.engine", engine);
     flags.put("inference.threads", Integer.toString(settings.threads()));
@@ -237,6 +260,10 @@ public final class PipelineBenchmark {
       w.stop();
       w.awaitTermination();
     }
+  }
+
+  private String topic(String name) {
+    return prefix + name;
   }
 
   static double median(List<Double> values) {

@@ -176,6 +176,12 @@ final class BenchCommand implements Runnable {
     Path model;
 
     @Option(
+        names = "--bootstrap-servers",
+        description =
+            "Use this Kafka instead of an embedded broker (topics and groups get a unique prefix). Default: an embedded broker in this process.")
+    String bootstrapServers;
+
+    @Option(
         names = "--images",
         defaultValue = "320",
         description = "Backlog for the measurements with the model. Default: ${DEFAULT-VALUE}.")
@@ -236,7 +242,7 @@ final class BenchCommand implements Runnable {
         var bench =
             new io.inceptionstream.bench.PipelineBenchmark(
                 new io.inceptionstream.bench.PipelineBenchmark.Settings(
-                    images, standInImages, batchSize, partitions, runs, threads),
+                    images, standInImages, batchSize, partitions, runs, threads, bootstrapServers),
                 dir,
                 line -> {
                   err.println(line);
@@ -285,7 +291,11 @@ final class BenchCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       org.openjdk.jmh.runner.options.Options options =
-          new org.openjdk.jmh.runner.options.OptionsBuilder().include(include).build();
+          new org.openjdk.jmh.runner.options.OptionsBuilder()
+              .include(include)
+              // The forked JVM gets the JVM's defaults, not the launcher's C1-only settings.
+              .jvmArgs("-Xmx1g")
+              .build();
       java.io.PrintStream progress = json ? System.err : System.out;
       var format =
           org.openjdk.jmh.runner.format.OutputFormatFactory.createFormatInstance(

@@ -46,6 +46,7 @@ public final class PollLoop implements Runnable, Ownership {
 
   private static final Logger LOG = LoggerFactory.getLogger(PollLoop.class);
   private static final Duration POLL = Duration.ofMillis(100);
+
   /**
    * While paused, poll() cannot return records and would sleep its whole timeout: poll briefly so
    * completions are seen, and partitions resumed, within milliseconds.
