@@ -109,16 +109,21 @@ class WorkerCrashIntegrationTest {
     }
   }
 
+  /** Returns once the first few predictions are readable: the worker is mid-stream. */
+  private void awaitFirstPredictions(String name) {
+    Records.readUntil(
+        kafka.bootstrapServers(),
+        name + ".predictions",
+        l -> l.size() >= 5,
+        TIMEOUT,
+        Duration.ZERO);
+  }
+
   private void killMidStream(String name, Map<String, String> flags) throws Exception {
     try (WorkerProcess first = WorkerProcess.start(flags, work.resolve("logs"))) {
       first.awaitReady(TIMEOUT);
       // Wait for the first committed outputs, then kill without warning.
-      Records.readUntil(
-          kafka.bootstrapServers(),
-          name + ".predictions",
-          l -> l.size() >= 5,
-          TIMEOUT,
-          Duration.ZERO);
+      awaitFirstPredictions(name);
       first.kill();
     }
   }
@@ -163,12 +168,7 @@ class WorkerCrashIntegrationTest {
     Map<String, String> flags = flags(name, "at-least-once");
     try (WorkerProcess w = WorkerProcess.start(flags, work.resolve("logs"))) {
       w.awaitReady(TIMEOUT);
-      Records.readUntil(
-          kafka.bootstrapServers(),
-          name + ".predictions",
-          l -> l.size() >= 5,
-          TIMEOUT,
-          Duration.ZERO);
+      awaitFirstPredictions(name);
       assertEquals(0, w.terminate(Duration.ofSeconds(60)), "exit code after SIGTERM:\n" + w.tail());
     }
     // Everything committed has its prediction: the drain lost nothing.
@@ -200,12 +200,7 @@ class WorkerCrashIntegrationTest {
     Map<String, String> extra = new HashMap<>(flags(name, "at-least-once"));
     Worker w = Workers.start(kafka.bootstrapServers(), model, "g-" + name, "broker-kill", extra);
     try {
-      Records.readUntil(
-          kafka.bootstrapServers(),
-          name + ".predictions",
-          l -> l.size() >= 5,
-          TIMEOUT,
-          Duration.ZERO);
+      awaitFirstPredictions(name);
       kafka.kill();
       Thread.sleep(2000);
       kafka.restart();
@@ -225,12 +220,7 @@ class WorkerCrashIntegrationTest {
     b.put("worker.id", a.get("worker.id") + "-b");
     try (WorkerProcess first = WorkerProcess.start(a, work.resolve("logs"))) {
       first.awaitReady(TIMEOUT);
-      Records.readUntil(
-          kafka.bootstrapServers(),
-          name + ".predictions",
-          l -> l.size() >= 5,
-          TIMEOUT,
-          Duration.ZERO);
+      awaitFirstPredictions(name);
       try (WorkerProcess second = WorkerProcess.start(b, work.resolve("logs"))) {
         second.awaitReady(TIMEOUT);
         Map<String, Integer> count = predictionsPerId(name + ".predictions");
