@@ -69,15 +69,7 @@ public final class BrokerProcess implements AutoCloseable {
           "Invalid value " + port + " for port: must be 0 (any free port) or from 1 to 65535");
     }
     boolean temporary = dataDir == null;
-    Path dir;
-    try {
-      dir =
-          temporary
-              ? Files.createTempDirectory("inception-broker")
-              : Files.createDirectories(dataDir);
-    } catch (IOException e) {
-      throw new BrokerException("Cannot create the broker data directory " + dataDir + ": " + e, e);
-    }
+    Path dir = EmbeddedBroker.dataDirectory(dataDir);
     // Port 0: the port an earlier broker on this directory used, else a free one; kept from now on.
     BrokerProcess broker =
         new BrokerProcess(dir, temporary, ListenerPorts.resolve(dir, port).port());

@@ -76,20 +76,7 @@ public final class EmbeddedBroker implements AutoCloseable {
    */
   public static EmbeddedBroker start(int port, Path dataDir) {
     boolean temporary = dataDir == null;
-    Path dir;
-    try {
-      dir =
-          temporary
-              ? Files.createTempDirectory("inception-broker")
-              : Files.createDirectories(dataDir);
-    } catch (IOException e) {
-      throw new BrokerException(
-          "Cannot create the broker data directory "
-              + (temporary ? "in " + System.getProperty("java.io.tmpdir") : dataDir)
-              + ": "
-              + e,
-          e);
-    }
+    Path dir = dataDirectory(dataDir);
     ListenerPorts ports;
     try {
       ports = ListenerPorts.resolve(dir, port);
@@ -280,5 +267,24 @@ public final class EmbeddedBroker implements AutoCloseable {
             + " (caused by "
             + text
             + ")";
+  }
+
+  /**
+   * Creates the data directory, or a temporary one when {@code dataDir} is null (the caller deletes
+   * that on close).
+   */
+  static Path dataDirectory(Path dataDir) {
+    try {
+      return dataDir == null
+          ? Files.createTempDirectory("inception-broker")
+          : Files.createDirectories(dataDir);
+    } catch (IOException e) {
+      throw new BrokerException(
+          "Cannot create the broker data directory "
+              + (dataDir == null ? "in " + System.getProperty("java.io.tmpdir") : dataDir)
+              + ": "
+              + e,
+          e);
+    }
   }
 }
