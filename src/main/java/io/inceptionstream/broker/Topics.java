@@ -111,6 +111,7 @@ public final class Topics {
           results.add(new Result(name, true, partitions));
         }
       }
+      awaitLeaders(admin, distinct, deadline, bootstrapServers, timeout);
       return results;
     } finally {
       close(admin);
@@ -179,6 +180,68 @@ public final class Topics {
    * Waits for a future until the deadline; every failure becomes a BrokerException naming the
    * address.
    */
+  /**
+   * Returns once every partition of the topics has a leader in the broker's metadata. Producing to
+   * a topic in the moment it is being created can trip the idempotent producer (its first batch
+   * lands while the client sees a metadata error, and every retry is then refused as out of
+   * sequence), so creation is not finished until the topics are usable.
+   */
+  private static void awaitLeaders(
+      Admin admin,
+      Collection<String> names,
+      long deadline,
+      String bootstrapServers,
+      Duration timeout) {
+    while (true) {
+      Map<String, TopicDescription> d;
+      try {
+        d =
+            await(
+                admin
+                    .describeTopics(
+                        names, new DescribeTopicsOptions().timeoutMs(remainingMillis(deadline)))
+                    .allTopicNames(),
+                deadline,
+                bootstrapServers,
+                timeout,
+                "waiting for leaders of " + names);
+      } catch (BrokerException e) {
+        if (!(e.getCause()
+            instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)) {
+          throw e;
+        }
+        // Created, but not yet in this broker's metadata.
+        d = null;
+      }
+      boolean ready =
+          d != null
+              && d.values().stream()
+                  .allMatch(
+                      t ->
+                          t.partitions().stream()
+                              .allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+      if (ready) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new BrokerException(
+            "Topics "
+                + names
+                + " on "
+                + bootstrapServers
+                + " have partitions without a leader after "
+                + timeout.toMillis()
+                + " ms");
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new BrokerException("Interrupted while waiting for leaders of " + names, e);
+      }
+    }
+  }
+
   private static <T> T await(
       KafkaFuture<T> future,
       long deadline,
