@@ -1,6 +1,6 @@
 package io.inceptionstream.batching;
 
-import io.inceptionstream.ingest.InputRecord;
+import io.inceptionstream.lifecycle.InputRecord;
 import java.util.Map;
 
 /**

@@ -9,7 +9,7 @@ import io.inceptionstream.image.Preprocessor;
 import io.inceptionstream.inference.InferenceResult;
 import io.inceptionstream.inference.RunnerOptions;
 import io.inceptionstream.inference.StandInBackend;
-import io.inceptionstream.ingest.InputRecord;
+import io.inceptionstream.lifecycle.InputRecord;
 import io.inceptionstream.model.Tap;
 import io.inceptionstream.pipeline.RecordDecoder;
 import io.inceptionstream.publish.ModelIdentity;

@@ -1,7 +1,9 @@
 package io.inceptionstream.ingest;
 
+import io.inceptionstream.lifecycle.Failure;
+import io.inceptionstream.lifecycle.InputRecord;
+import io.inceptionstream.lifecycle.Ownership;
 import io.inceptionstream.metrics.WorkerMetrics;
-import io.inceptionstream.pipeline.Failure;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;

@@ -9,7 +9,8 @@ import io.inceptionstream.image.ImageDecoder;
 import io.inceptionstream.image.ImageFormat;
 import io.inceptionstream.image.ImageRejectedException;
 import io.inceptionstream.image.Preprocessor;
-import io.inceptionstream.ingest.InputRecord;
+import io.inceptionstream.lifecycle.InputRecord;
+import io.inceptionstream.lifecycle.Rejection;
 import java.nio.ByteBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,9 +24,6 @@ import org.slf4j.LoggerFactory;
 public final class RecordDecoder {
 
   private static final Logger LOG = LoggerFactory.getLogger(RecordDecoder.class);
-
-  /** Reason given when decoding failed in an unexpected way (a bug, not bad input). */
-  public static final String DECODE_FAILED = "DECODE_FAILED";
 
   private final ImageDecoder images;
 
@@ -104,7 +102,8 @@ public final class RecordDecoder {
         e.getClass().getName(),
         record.position(),
         e);
-    return Item.rejected(record, id, DECODE_FAILED, e.getClass().getName() + ": " + e.getMessage());
+    return Item.rejected(
+        record, id, Rejection.DECODE_FAILED, e.getClass().getName() + ": " + e.getMessage());
   }
 
   private static byte[] bytes(ByteBuffer b) {

@@ -15,8 +15,10 @@ import io.inceptionstream.image.ImageLimits;
 import io.inceptionstream.inference.Devices;
 import io.inceptionstream.inference.EngineSetup;
 import io.inceptionstream.inference.RunnerOptions;
-import io.inceptionstream.ingest.InputRecord;
 import io.inceptionstream.ingest.PollLoop;
+import io.inceptionstream.lifecycle.Failure;
+import io.inceptionstream.lifecycle.InputRecord;
+import io.inceptionstream.lifecycle.Rejection;
 import io.inceptionstream.metrics.Checks;
 import io.inceptionstream.metrics.MetricsServer;
 import io.inceptionstream.metrics.WorkerMetrics;
@@ -232,7 +234,7 @@ public final class Worker implements AutoCloseable {
                             Item.rejected(
                                 r,
                                 null,
-                                "DECODE_TIMEOUT",
+                                Rejection.DECODE_TIMEOUT,
                                 "Decoding took longer than " + DECODE_TIMEOUT.toSeconds() + " s"),
                             DECODE_TIMEOUT.toMillis(),
                             TimeUnit.MILLISECONDS)),

@@ -10,7 +10,7 @@ import io.inceptionstream.avro.WireFormat;
 import io.inceptionstream.batching.Item;
 import io.inceptionstream.inference.InferenceResult;
 import io.inceptionstream.inference.Scored;
-import io.inceptionstream.ingest.InputRecord;
+import io.inceptionstream.lifecycle.InputRecord;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

@@ -1,10 +1,11 @@
 package io.inceptionstream.publish;
 
 import io.inceptionstream.batching.Item;
-import io.inceptionstream.ingest.InputRecord;
-import io.inceptionstream.ingest.Ownership;
+import io.inceptionstream.lifecycle.CompletionSink;
+import io.inceptionstream.lifecycle.Failure;
+import io.inceptionstream.lifecycle.InputRecord;
+import io.inceptionstream.lifecycle.Ownership;
 import io.inceptionstream.metrics.WorkerMetrics;
-import io.inceptionstream.pipeline.Failure;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

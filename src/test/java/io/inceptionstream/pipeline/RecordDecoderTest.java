@@ -10,7 +10,7 @@ import io.inceptionstream.avro.WireFormat;
 import io.inceptionstream.batching.Item;
 import io.inceptionstream.image.ImageDecoder;
 import io.inceptionstream.image.ImageLimits;
-import io.inceptionstream.ingest.InputRecord;
+import io.inceptionstream.lifecycle.InputRecord;
 import io.inceptionstream.train.ShapeGenerator;
 import java.nio.ByteBuffer;
 import java.time.Instant;

@@ -12,7 +12,7 @@ import io.inceptionstream.avro.WireFormat;
 import io.inceptionstream.batching.Item;
 import io.inceptionstream.inference.InferenceResult;
 import io.inceptionstream.inference.Scored;
-import io.inceptionstream.ingest.InputRecord;
+import io.inceptionstream.lifecycle.InputRecord;
 import io.inceptionstream.model.Tap;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

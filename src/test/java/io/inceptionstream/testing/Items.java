@@ -1,7 +1,7 @@
 package io.inceptionstream.testing;
 
 import io.inceptionstream.batching.Item;
-import io.inceptionstream.ingest.InputRecord;
+import io.inceptionstream.lifecycle.InputRecord;
 import java.util.List;
 import java.util.Map;
 

@@ -1,4 +1,4 @@
-package io.inceptionstream.ingest;
+package io.inceptionstream.lifecycle;
 
 import java.util.List;
 import java.util.Map;

@@ -1,6 +1,4 @@
-package io.inceptionstream.publish;
-
-import io.inceptionstream.ingest.InputRecord;
+package io.inceptionstream.lifecycle;
 
 /** Told when every output of an input record is durably written (acknowledged or committed). */
 @FunctionalInterface

@@ -1,4 +1,4 @@
-package io.inceptionstream.pipeline;
+package io.inceptionstream.lifecycle;
 
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -35,7 +35,7 @@ public final class Failure {
     return first.get();
   }
 
-  static String describe(Throwable e) {
+  public static String describe(Throwable e) {
     String m = e.getMessage();
     return e.getClass().getName() + (m == null ? "" : ": " + m);
   }

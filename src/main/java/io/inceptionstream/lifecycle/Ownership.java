@@ -1,4 +1,4 @@
-package io.inceptionstream.ingest;
+package io.inceptionstream.lifecycle;
 
 /**
  * Whether this worker still owns the partition a record came from, in the same assignment it was
@@ -9,9 +9,6 @@ package io.inceptionstream.ingest;
  */
 @FunctionalInterface
 public interface Ownership {
-
-  /** Owns everything: for tools and tests without a consumer. */
-  Ownership ALL = record -> true;
 
   /** Whether the record's partition is still owned in the record's epoch. */
   boolean owns(InputRecord record);
