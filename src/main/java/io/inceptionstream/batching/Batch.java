@@ -23,7 +23,11 @@ public record Batch(
     DEADLINE,
     /** The device was idle and no more input was arriving. */
     IDLE,
-    /** The worker is shutting down or a partition is being revoked. */
+    /**
+     * The worker is stopping ({@code MicroBatcher.drain()}): a batch goes as soon as the input runs
+     * dry. Revocation does not flush; a revoked partition's records ride on and are skipped
+     * downstream (see {@code Ownership}).
+     */
     DRAIN
   }
 

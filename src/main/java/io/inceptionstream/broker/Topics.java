@@ -48,6 +48,22 @@ public final class Topics {
       int partitions,
       short replicationFactor,
       Duration timeout) {
+    return create(bootstrapServers, Map.of(), names, partitions, replicationFactor, timeout);
+  }
+
+  /**
+   * {@link #create(String, Collection, int, short, Duration)} with admin client properties (for
+   * example security settings) applied under the bootstrap address and timeouts set here.
+   *
+   * @param clientProperties Kafka admin client properties, e.g. the worker's {@code kafka.admin.*}
+   */
+  public static List<Result> create(
+      String bootstrapServers,
+      Map<String, String> clientProperties,
+      Collection<String> names,
+      int partitions,
+      short replicationFactor,
+      Duration timeout) {
     if (names == null || names.isEmpty()) {
       throw new IllegalArgumentException(
           "Invalid value " + names + " for topics: must name at least one topic");
@@ -71,7 +87,7 @@ public final class Topics {
     List<NewTopic> requested =
         distinct.stream().map(n -> new NewTopic(n, partitions, replicationFactor)).toList();
     String action = "creating topics " + distinct;
-    Admin admin = admin(bootstrapServers, timeout);
+    Admin admin = admin(bootstrapServers, clientProperties, timeout);
     try {
       Map<String, KafkaFuture<Void>> created =
           admin
@@ -125,7 +141,7 @@ public final class Topics {
    */
   public static void awaitReachable(String bootstrapServers, Duration timeout) {
     long deadline = System.nanoTime() + checkTimeout(timeout).toNanos();
-    Admin admin = admin(bootstrapServers, timeout);
+    Admin admin = admin(bootstrapServers, Map.of(), timeout);
     try {
       await(
           admin
@@ -146,7 +162,8 @@ public final class Topics {
   }
 
   /** An admin client whose every call gives up after {@code timeout}. */
-  private static Admin admin(String bootstrapServers, Duration timeout) {
+  private static Admin admin(
+      String bootstrapServers, Map<String, String> clientProperties, Duration timeout) {
     if (bootstrapServers == null || bootstrapServers.isBlank()) {
       throw new IllegalArgumentException(
           "Invalid value '"
@@ -155,6 +172,7 @@ public final class Topics {
     }
     int ms = (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis()));
     Properties p = new Properties();
+    p.putAll(clientProperties);
     p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     p.put(AdminClientConfig.CLIENT_ID_CONFIG, "inception-stream-topics");
     p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ms);

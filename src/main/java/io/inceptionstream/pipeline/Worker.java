@@ -1,6 +1,7 @@
 package io.inceptionstream.pipeline;
 
 import com.codahale.metrics.MetricRegistry;
+import com.codahale.metrics.health.HealthCheck;
 import com.codahale.metrics.health.HealthCheckRegistry;
 import com.codahale.metrics.jmx.JmxReporter;
 import io.inceptionstream.batching.BatchAccumulator;
@@ -120,9 +121,11 @@ public final class Worker implements AutoCloseable {
 
   private void startStages() throws IOException, InterruptedException {
     EngineSetup.apply(config.threads());
-    liveness.register(
-        "worker",
-        Checks.noError(() -> failure.failed() ? Failure.describe(failure.cause()) : null));
+    // A fatal error makes the worker both dead and not ready: one check, registered in both.
+    HealthCheck noFatalError =
+        Checks.noError(() -> failure.failed() ? Failure.describe(failure.cause()) : null);
+    liveness.register("worker", noFatalError);
+    readiness.register("worker", noFatalError);
     liveness.register("threads", Checks.noError(this::deadStage));
     if (config.metricsEnabled()) {
       server =
@@ -137,6 +140,7 @@ public final class Worker implements AutoCloseable {
     if (config.createTopics()) {
       Topics.create(
           config.bootstrapServers(),
+          config.kafkaAdmin(),
           List.of(
               config.inputTopic(),
               config.predictionsTopic(),
@@ -273,9 +277,6 @@ public final class Worker implements AutoCloseable {
         "partitions",
         Checks.when(
             poll::assigned, "partitions assigned", "not yet assigned partitions by the group"));
-    readiness.register(
-        "producer",
-        Checks.noError(() -> failure.failed() ? Failure.describe(failure.cause()) : null));
     synchronized (this) {
       if (stopping) {
         LOG.info("Stop requested during start-up; not joining the group");

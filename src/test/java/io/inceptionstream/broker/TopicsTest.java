@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.inceptionstream.testing.NoLeaksExtension;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -56,6 +57,32 @@ class TopicsTest {
         e.getMessage().contains("three-replicas")
             && e.getMessage().contains("InvalidReplicationFactorException"),
         e.getMessage());
+  }
+
+  @Test
+  void appliesTheGivenAdminClientProperties() {
+    String b = broker.bootstrapServers();
+    // The broker speaks PLAINTEXT: an admin client told to use SSL cannot reach it, which shows
+    // the properties reach the client (the worker passes its kafka.admin.* settings this way).
+    assertThrows(
+        BrokerException.class,
+        () ->
+            Topics.create(
+                b,
+                Map.of("security.protocol", "SSL"),
+                List.of("never-created"),
+                1,
+                (short) 1,
+                Duration.ofSeconds(3)));
+    assertEquals(
+        List.of(new Topics.Result("plaintext-ok", true, 1)),
+        Topics.create(
+            b,
+            Map.of("security.protocol", "PLAINTEXT"),
+            List.of("plaintext-ok"),
+            1,
+            (short) 1,
+            TIMEOUT));
   }
 
   @Test
