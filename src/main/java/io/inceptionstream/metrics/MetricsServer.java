@@ -11,6 +11,7 @@ import io.prometheus.client.exporter.common.TextFormat;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.StringWriter;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -50,7 +51,7 @@ public final class MetricsServer implements AutoCloseable {
       HealthCheckRegistry readiness)
       throws IOException {
     new DropwizardExports(metrics.registry()).register(prometheus);
-    server = HttpServer.create(new InetSocketAddress(bind, port), 16);
+    server = bind(bind, port);
     AtomicInteger n = new AtomicInteger();
     executor =
         Executors.newSingleThreadExecutor(
@@ -64,6 +65,27 @@ public final class MetricsServer implements AutoCloseable {
     server.createContext("/health/live", ex -> health(ex, liveness));
     server.createContext("/health/ready", ex -> health(ex, readiness));
     server.start();
+  }
+
+  /**
+   * Binds, or explains which setting to change: the JDK's own message ("Address already in use")
+   * names neither the address nor the key, and a second worker on one host hits exactly this.
+   */
+  private static HttpServer bind(String bind, int port) throws IOException {
+    try {
+      return HttpServer.create(new InetSocketAddress(bind, port), 16);
+    } catch (BindException e) {
+      throw new IOException(
+          "Cannot serve metrics on "
+              + bind
+              + ":"
+              + port
+              + " ("
+              + e.getMessage()
+              + "): another process holds that port; give each worker on a host its own"
+              + " metrics.port (--metrics-port), or metrics.port=0 for any free port",
+          e);
+    }
   }
 
   /** The port actually bound. */

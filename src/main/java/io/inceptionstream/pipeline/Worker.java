@@ -75,6 +75,7 @@ public final class Worker implements AutoCloseable {
   private volatile MetricsServer server;
   private volatile JmxReporter jmx;
   private volatile boolean stopping;
+  private volatile boolean stopRequested;
   private boolean closed;
 
   public Worker(WorkerConfig config, ModelDirectory model) {
@@ -112,8 +113,9 @@ public final class Worker implements AutoCloseable {
     try {
       startStages();
     } catch (Throwable e) {
-      // Leave nothing behind: no consumer, no threads, no open port.
-      stop();
+      // Leave nothing behind: no consumer, no threads, no open port. This is a failed start, not
+      // a requested stop: stopRequested() stays as it was, so the caller exits non-zero.
+      beginStop();
       close();
       throw e;
     }
@@ -298,6 +300,11 @@ public final class Worker implements AutoCloseable {
 
   /** Begins a graceful stop; returns at once. Safe at any time, also during {@link #start()}. */
   public synchronized void stop() {
+    stopRequested = true;
+    beginStop();
+  }
+
+  private synchronized void beginStop() {
     stopping = true;
     MicroBatcher b = batcher;
     if (b != null) {
@@ -309,9 +316,9 @@ public final class Worker implements AutoCloseable {
     }
   }
 
-  /** Whether {@link #stop()} was called. */
+  /** Whether {@link #stop()} was called (a failed start alone does not count). */
   public boolean stopRequested() {
-    return stopping;
+    return stopRequested;
   }
 
   private boolean owns(InputRecord record) {
@@ -346,7 +353,7 @@ public final class Worker implements AutoCloseable {
     while (pollThread != null && pollThread.isAlive()) {
       pollThread.join(200);
       if (failure.failed() && !stopping) {
-        stop();
+        beginStop();
       }
     }
     close();
