@@ -14,6 +14,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.util.Iterator;
 import java.util.Locale;
+import java.util.function.Function;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
@@ -45,9 +46,19 @@ public final class ImageDecoder {
   }
 
   private final ImageLimits limits;
+  private final PixelBudget budget;
 
   public ImageDecoder(ImageLimits limits) {
     this.limits = limits;
+    this.budget = new PixelBudget((int) limits.decodePixelBudget());
+  }
+
+  /**
+   * What each image's pixels are taken from while {@link #decode(byte[], ImageFormat, int, int,
+   * Function)} runs.
+   */
+  public PixelBudget budget() {
+    return budget;
   }
 
   /** The limits this decoder enforces. */
@@ -71,6 +82,26 @@ public final class ImageDecoder {
    */
   public RgbImage decode(byte[] bytes, ImageFormat hint, int width, int height)
       throws ImageRejectedException {
+    try {
+      return decode(bytes, hint, width, height, image -> image);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ImageRejectedException(Reason.CORRUPT_IMAGE, "Decoding was interrupted", e);
+    }
+  }
+
+  /**
+   * Decodes one image and hands it to {@code then} while its width × height count against the
+   * decoder's {@link PixelBudget}: the decode waits until that many pixels are free, and gives them
+   * back when {@code then} returns. Pass the step that shrinks the image (the resize) as {@code
+   * then}, so the full-size pixels never outlive their share of the budget.
+   *
+   * @throws ImageRejectedException as {@link #decode(byte[], ImageFormat, int, int)}
+   * @throws InterruptedException if interrupted while waiting for the budget
+   */
+  public <T> T decode(
+      byte[] bytes, ImageFormat hint, int width, int height, Function<RgbImage, T> then)
+      throws ImageRejectedException, InterruptedException {
     if (bytes == null || bytes.length == 0) {
       throw new ImageRejectedException(Reason.EMPTY_IMAGE, "Image has no bytes");
     }
@@ -80,7 +111,10 @@ public final class ImageDecoder {
           "Image has " + bytes.length + " bytes, over the limit of " + limits.maxBytes());
     }
     if (hint == ImageFormat.RAW_RGB8) {
-      return decodeRaw(bytes, width, height);
+      checkRaw(bytes, width, height);
+      try (PixelBudget.Grant g = budget.acquire((long) width * height)) {
+        return then.apply(decodeRaw(bytes, width, height));
+      }
     }
     ImageFormat detected = ImageFormat.detect(bytes);
     if (detected == null) {
@@ -104,10 +138,12 @@ public final class ImageDecoder {
               + MAX_JPEG_SCANS
               + " accepted (each scan re-reads the whole image; this looks like a decompression bomb)");
     }
-    return decodeEncoded(header.withoutIccProfile(bytes), header);
+    try (PixelBudget.Grant g = budget.acquire((long) header.width() * header.height())) {
+      return then.apply(decodeEncoded(header.withoutIccProfile(bytes), header));
+    }
   }
 
-  private RgbImage decodeRaw(byte[] bytes, int width, int height) throws ImageRejectedException {
+  private void checkRaw(byte[] bytes, int width, int height) throws ImageRejectedException {
     if (width < 1 || height < 1) {
       throw new ImageRejectedException(
           Reason.RAW_SIZE_MISMATCH,
@@ -127,6 +163,9 @@ public final class ImageDecoder {
               + " bytes, got "
               + bytes.length);
     }
+  }
+
+  private static RgbImage decodeRaw(byte[] bytes, int width, int height) {
     int[] pixels = new int[width * height];
     for (int i = 0, j = 0; i < pixels.length; i++, j += 3) {
       pixels[i] = (bytes[j] & 0xFF) << 16 | (bytes[j + 1] & 0xFF) << 8 | (bytes[j + 2] & 0xFF);

@@ -55,7 +55,8 @@ public final class RecordDecoder {
       ImageFormat hint = format(value.getEncoding());
       int w = value.getWidth() == null ? 0 : value.getWidth();
       int h = value.getHeight() == null ? 0 : value.getHeight();
-      byte[] pixels = Preprocessor.toChw(images.decode(bytes, hint, w, h));
+      // The resize runs inside the decode, so the full-size pixels count against the budget.
+      byte[] pixels = images.decode(bytes, hint, w, h, Preprocessor::toChw);
       long created =
           value.getTimestamp() != null
               ? value.getTimestamp().toEpochMilli()
@@ -63,6 +64,10 @@ public final class RecordDecoder {
       return Item.ready(record, id, value.getAttributes(), created, pixels);
     } catch (ImageRejectedException e) {
       return Item.rejected(record, id, e.reason().name(), e.getMessage());
+    } catch (InterruptedException e) {
+      // Cancelled while waiting for the pixel budget: the decode timed out or the worker stops.
+      Thread.currentThread().interrupt();
+      return Item.rejected(record, id, Rejection.DECODE_TIMEOUT, "Decoding was cancelled");
     } catch (Throwable e) {
       // Including OutOfMemoryError from one absurd allocation: that record is bad, not the worker.
       return unexpected(record, id, e);
