@@ -4,6 +4,7 @@ import io.inceptionstream.image.ImageDecoder;
 import io.inceptionstream.image.ImageLimits;
 import io.inceptionstream.image.ImageRejectedException;
 import io.inceptionstream.image.Preprocessor;
+import io.inceptionstream.image.RgbImage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -72,6 +73,21 @@ public record LabeledImages(byte[] pixels, int[] labels, List<String> classes, S
    * @throws IOException if the folder is missing, has no classes, or files fail to decode
    */
   public static LabeledImages folder(Path root) throws IOException {
+    return folder(root, null);
+  }
+
+  /**
+   * Reads an image folder whose subfolders are named after {@code classes}: each subfolder's images
+   * get the index of the class it names (the name itself, or its {@link #folderName}), in whatever
+   * order the folders list, so a folder set made for one model can be evaluated against another
+   * with the same labels. Classes without a folder simply have no images.
+   *
+   * @param classes the class names in label order (a model's labels), or {@code null} to take the
+   *     subfolders themselves, sorted by name, as the classes
+   * @throws IOException if the folder is missing, has fewer than two classes, a subfolder names no
+   *     class (all such are listed), or files fail to decode
+   */
+  public static LabeledImages folder(Path root, List<String> classes) throws IOException {
     if (!Files.isDirectory(root)) {
       throw new NoSuchFileException(root.toString(), null, "not a directory");
     }
@@ -82,6 +98,34 @@ public record LabeledImages(byte[] pixels, int[] labels, List<String> classes, S
     if (classDirs.size() < 2) {
       throw new IOException(
           root + " needs at least two class subfolders, found " + classDirs.size());
+    }
+    List<String> names =
+        classes != null
+            ? List.copyOf(classes)
+            : classDirs.stream().map(p -> p.getFileName().toString()).toList();
+    int[] classOf = new int[classDirs.size()];
+    List<String> unknown = new ArrayList<>();
+    for (int c = 0; c < classDirs.size(); c++) {
+      String folder = classDirs.get(c).getFileName().toString();
+      classOf[c] = -1;
+      for (int k = 0; k < names.size(); k++) {
+        if (names.get(k).equals(folder) || folderName(names.get(k)).equals(folder)) {
+          classOf[c] = k;
+          break;
+        }
+      }
+      if (classOf[c] < 0) {
+        unknown.add(folder);
+      }
+    }
+    if (!unknown.isEmpty()) {
+      throw new IOException(
+          root
+              + ": subfolder(s) "
+              + unknown
+              + " name no class of "
+              + names
+              + " (folders are matched to classes by name)");
     }
     ImageDecoder decoder = new ImageDecoder(ImageLimits.DEFAULT);
     List<byte[]> images = new ArrayList<>();
@@ -95,7 +139,7 @@ public record LabeledImages(byte[] pixels, int[] labels, List<String> classes, S
       for (Path f : files) {
         try {
           images.add(Preprocessor.toChw(decoder.decode(Files.readAllBytes(f))));
-          labels.add(c);
+          labels.add(classOf[c]);
         } catch (ImageRejectedException e) {
           failures.add(f + ": " + e.getMessage());
         }
@@ -109,9 +153,106 @@ public record LabeledImages(byte[] pixels, int[] labels, List<String> classes, S
     for (int i = 0; i < images.size(); i++) {
       System.arraycopy(images.get(i), 0, px, i * BYTES, BYTES);
     }
-    List<String> names = classDirs.stream().map(p -> p.getFileName().toString()).toList();
     return new LabeledImages(
         px, labels.stream().mapToInt(Integer::intValue).toArray(), names, "folder " + root);
+  }
+
+  /** Where Debian's {@code dataset-fashion-mnist} package installs the IDX files. */
+  public static final Path FASHION_MNIST_DIR = Path.of("/usr/share/datasets/fashion-mnist");
+
+  /** Fashion-MNIST's class names in label order. */
+  public static final List<String> FASHION_MNIST_CLASSES =
+      List.of(
+          "T-shirt/top",
+          "Trouser",
+          "Pullover",
+          "Dress",
+          "Coat",
+          "Sandal",
+          "Shirt",
+          "Sneaker",
+          "Bag",
+          "Ankle boot");
+
+  /**
+   * Reads an IDX data set (MNIST's format, shared by Fashion-MNIST and KMNIST): {@code
+   * train-images-idx3-ubyte[.gz]} with {@code train-labels-idx1-ubyte[.gz]}, or the {@code t10k-}
+   * pair. Each grayscale picture becomes 32x32 channel-first RGB through {@link
+   * Preprocessor#toChw}, exactly as the worker turns a decoded grayscale image into the network's
+   * input, so training, evaluation and serving see the same pixels.
+   *
+   * @param train the training pair when true, the test pair otherwise
+   * @param classes class names in label order; every label in the files must have one
+   * @param limit read at most this many images (the first ones)
+   * @throws IOException if a file is missing or malformed (the message names it), the two files
+   *     disagree on the count, or a label has no class name
+   */
+  public static LabeledImages idx(Path dir, boolean train, List<String> classes, int limit)
+      throws IOException {
+    String prefix = train ? "train" : "t10k";
+    Path imagesFile = idxFile(dir, prefix + "-images-idx3-ubyte");
+    Path labelsFile = idxFile(dir, prefix + "-labels-idx1-ubyte");
+    int declaredImages = IdxFiles.count(imagesFile);
+    int declaredLabels = IdxFiles.count(labelsFile);
+    if (declaredImages != declaredLabels) {
+      throw new IOException(
+          imagesFile
+              + " declares "
+              + declaredImages
+              + " images but "
+              + labelsFile
+              + " declares "
+              + declaredLabels
+              + " labels");
+    }
+    IdxFiles.Images images = IdxFiles.readImages(imagesFile, limit);
+    int[] labels = IdxFiles.readLabels(labelsFile, limit);
+    for (int i = 0; i < labels.length; i++) {
+      if (labels[i] >= classes.size()) {
+        throw new IOException(
+            labelsFile
+                + ": label "
+                + labels[i]
+                + " of item "
+                + i
+                + " has no class name ("
+                + classes.size()
+                + " given; pass a labels file with one name per line)");
+      }
+    }
+    int side = images.rows() * images.columns();
+    byte[] px = new byte[images.count() * BYTES];
+    int[] gray = new int[side];
+    for (int i = 0; i < images.count(); i++) {
+      for (int p = 0; p < side; p++) {
+        int v = images.pixels()[i * side + p] & 0xFF;
+        gray[p] = v << 16 | v << 8 | v;
+      }
+      byte[] chw = Preprocessor.toChw(new RgbImage(images.columns(), images.rows(), gray.clone()));
+      System.arraycopy(chw, 0, px, i * BYTES, BYTES);
+    }
+    return new LabeledImages(
+        px,
+        labels,
+        classes,
+        "idx " + dir + " " + (train ? "train" : "test") + " n=" + images.count());
+  }
+
+  /**
+   * {@code name.gz} if it exists, else {@code name}; for messages, the .gz name when neither does.
+   */
+  private static Path idxFile(Path dir, String name) {
+    Path gz = dir.resolve(name + ".gz");
+    Path plain = dir.resolve(name);
+    return Files.exists(gz) || !Files.exists(plain) ? gz : plain;
+  }
+
+  /**
+   * A class name as a folder name: {@code /} (as in Fashion-MNIST's "T-shirt/top") cannot appear in
+   * one and becomes {@code -}.
+   */
+  public static String folderName(String className) {
+    return className.replace('/', '-');
   }
 
   /** The CIFAR-10 class names in label order. */

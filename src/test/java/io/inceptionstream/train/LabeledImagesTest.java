@@ -83,4 +83,44 @@ class LabeledImagesTest {
     }
     assertEquals(10, classes.size(), "every prefix of 10 is balanced");
   }
+
+  @Test
+  void mapsClassFoldersToTheGivenClassesByNameWhateverTheirOrder(@TempDir Path dir)
+      throws Exception {
+    // Folders sorted alphabetically (circle, square) against classes in another order.
+    List<String> classes = List.of("square", "triangle", "circle");
+    for (String name : List.of("circle", "square")) {
+      Path d = Files.createDirectories(dir.resolve(name));
+      Files.write(d.resolve("a.png"), ShapeGenerator.sample(4, name.length()).png());
+    }
+    LabeledImages images = LabeledImages.folder(dir, classes);
+    assertEquals(classes, images.classes());
+    Set<Integer> labels = new HashSet<>();
+    for (int l : images.labels()) {
+      labels.add(l);
+    }
+    assertEquals(Set.of(0, 2), labels, "circle is class 2, square class 0");
+  }
+
+  @Test
+  void acceptsAFolderNamedForAClassWhoseNameHoldsASlash(@TempDir Path dir) throws Exception {
+    for (String name : List.of("T-shirt-top", "Trouser")) {
+      Path d = Files.createDirectories(dir.resolve(name));
+      Files.write(d.resolve("x.png"), ShapeGenerator.sample(1, 1).png());
+    }
+    LabeledImages images = LabeledImages.folder(dir, LabeledImages.FASHION_MNIST_CLASSES);
+    assertEquals(2, images.size());
+  }
+
+  @Test
+  void refusesFoldersThatNameNoClassListingThem(@TempDir Path dir) throws Exception {
+    for (String name : List.of("circle", "hexagon", "blob")) {
+      Path d = Files.createDirectories(dir.resolve(name));
+      Files.write(d.resolve("x.png"), ShapeGenerator.sample(1, 1).png());
+    }
+    IOException e =
+        assertThrows(
+            IOException.class, () -> LabeledImages.folder(dir, List.of("circle", "square")));
+    assertTrue(e.getMessage().contains("[blob, hexagon]"), e.getMessage());
+  }
 }
