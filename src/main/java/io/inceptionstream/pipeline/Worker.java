@@ -258,7 +258,7 @@ public final class Worker implements AutoCloseable {
             config.workerId(),
             config.topK());
     publisher =
-        new Publisher(
+        Publisher.create(
             toPublisher,
             producerProps,
             exactlyOnce ? config.transactionalId() : null,
