@@ -31,7 +31,7 @@ public final class ConfigDocs {
     StringBuilder md = new StringBuilder();
     md.append("| Key | Type | Default | Description |\n");
     md.append("|---|---|---|---|\n");
-    for (ConfigKey k : WorkerConfigDef.keys()) {
+    for (ConfigKey<?> k : WorkerConfigDef.keys()) {
       md.append("| `")
           .append(k.name())
           .append("` | ")
@@ -67,7 +67,8 @@ public final class ConfigDocs {
   /** Everything between the markers: the key table, then the protected Kafka properties. */
   public static String reference() {
     return markdownTable()
-        + "\nKafka properties the worker sets itself, refused in `kafka.*` keys:\n\n"
+        + "\nKafka properties the worker sets itself, refused in `kafka.*` keys and in the"
+        + " `kafka.config` file:\n\n"
         + protectedKafkaTable();
   }
 
@@ -92,14 +93,14 @@ public final class ConfigDocs {
     Files.writeString(markdown, updated, StandardCharsets.UTF_8);
   }
 
-  private static String defaultCell(ConfigKey k) {
+  private static String defaultCell(ConfigKey<?> k) {
     if (k.required()) {
       return "*required*";
     }
     return k.defaultValue().isEmpty() ? "*empty*" : "`" + k.defaultValue() + "`";
   }
 
-  private static String description(ConfigKey k) {
+  private static String description(ConfigKey<?> k) {
     StringBuilder d = new StringBuilder(k.documentation());
     List<String> rules = k.validator().description();
     for (String rule : rules) {

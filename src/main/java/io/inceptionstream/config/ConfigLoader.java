@@ -2,13 +2,7 @@ package io.inceptionstream.config;
 
 import io.inceptionstream.config.KafkaPassThrough.Split;
 import java.io.IOException;
-import java.io.Reader;
 import java.net.InetAddress;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -72,7 +66,7 @@ final class ConfigLoader {
     }
 
     Map<String, Object> typed = new LinkedHashMap<>();
-    for (ConfigKey k : WorkerConfigDef.keys()) {
+    for (ConfigKey<?> k : WorkerConfigDef.keys()) {
       String text = settings.getOrDefault(k.name(), k.defaultValue());
       if (text == null) {
         typed.put(k.name(), null); // reported as missing below
@@ -90,15 +84,20 @@ final class ConfigLoader {
     Map<String, String> kafka = new LinkedHashMap<>();
     settings.forEach(
         (key, value) -> {
-          if (key.startsWith(KafkaPassThrough.PREFIX)) {
+          if (key.startsWith(KafkaPassThrough.PREFIX) && WorkerConfigDef.find(key).isEmpty()) {
             kafka.put(key, value);
           }
         });
-    Split split = KafkaPassThrough.split(kafka, problems);
+    Map<String, String> clientFile = Map.of();
+    if (typed.get(WorkerConfigDef.KAFKA_CONFIG.name()) instanceof String path && !path.isEmpty()) {
+      // read only once its text passed the key's rule, so Path.of cannot fail
+      clientFile = KafkaClientProperties.read(Path.of(path), problems);
+    }
+    Split split = KafkaPassThrough.split(kafka, clientFile, problems);
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
-    return WorkerConfig.fromSettings(typed, split.consumer(), split.producer(), split.admin());
+    return new WorkerConfig(typed, split.consumer(), split.producer(), split.admin());
   }
 
   /**
@@ -112,7 +111,7 @@ final class ConfigLoader {
       String rest = variable.substring(WorkerConfigDef.ENV_PREFIX.length());
       return Optional.of(rest.toLowerCase(Locale.ROOT).replace('_', '.'));
     }
-    for (ConfigKey k : WorkerConfigDef.keys()) {
+    for (ConfigKey<?> k : WorkerConfigDef.keys()) {
       if (WorkerConfigDef.envName(k.name()).equals(variable)) {
         return Optional.of(k.name());
       }
@@ -130,29 +129,29 @@ final class ConfigLoader {
           "Cannot read the host name ({}: {}); {} defaults to {}",
           e.getClass().getName(),
           e.getMessage(),
-          WorkerConfigDef.WORKER_ID_CONFIG,
+          WorkerConfigDef.WORKER_ID.name(),
           FALLBACK_WORKER_ID);
       return null;
     }
   }
 
   private static void resolveDerivedDefaults(Map<String, Object> typed, Supplier<String> hostName) {
-    if ("".equals(typed.get(WorkerConfigDef.WORKER_ID_CONFIG))) {
+    if ("".equals(typed.get(WorkerConfigDef.WORKER_ID.name()))) {
       String host = hostName.get();
       typed.put(
-          WorkerConfigDef.WORKER_ID_CONFIG,
+          WorkerConfigDef.WORKER_ID.name(),
           host == null || host.isBlank() ? FALLBACK_WORKER_ID : host);
     }
-    if ("".equals(typed.get(WorkerConfigDef.EXACTLY_ONCE_TRANSACTIONAL_ID_CONFIG))) {
-      Object group = typed.get(WorkerConfigDef.GROUP_CONFIG);
-      Object worker = typed.get(WorkerConfigDef.WORKER_ID_CONFIG);
+    if ("".equals(typed.get(WorkerConfigDef.EXACTLY_ONCE_TRANSACTIONAL_ID.name()))) {
+      Object group = typed.get(WorkerConfigDef.GROUP.name());
+      Object worker = typed.get(WorkerConfigDef.WORKER_ID.name());
       if (group != null && worker != null) {
         typed.put(
-            WorkerConfigDef.EXACTLY_ONCE_TRANSACTIONAL_ID_CONFIG,
+            WorkerConfigDef.EXACTLY_ONCE_TRANSACTIONAL_ID.name(),
             "inception-stream-" + group + "-" + worker);
       } else {
         // its inputs are already reported; a second complaint would only repeat them
-        typed.remove(WorkerConfigDef.EXACTLY_ONCE_TRANSACTIONAL_ID_CONFIG);
+        typed.remove(WorkerConfigDef.EXACTLY_ONCE_TRANSACTIONAL_ID.name());
       }
     }
   }
@@ -184,7 +183,7 @@ final class ConfigLoader {
     // compared without the prefix, which every candidate shares
     int prefix = WorkerConfigDef.ENV_PREFIX.length();
     Map<String, String> byEnv = new LinkedHashMap<>();
-    for (ConfigKey k : WorkerConfigDef.keys()) {
+    for (ConfigKey<?> k : WorkerConfigDef.keys()) {
       byEnv.put(WorkerConfigDef.envName(k.name()).substring(prefix), k.name());
     }
     return "Unknown configuration "
@@ -197,32 +196,7 @@ final class ConfigLoader {
             .orElse(" (Kafka client properties go under " + KAFKA_ENV_PREFIX + ")");
   }
 
-  /**
-   * Reads a properties file as UTF-8, or as ISO-8859-1 when it is not UTF-8 (as ResourceBundle
-   * does).
-   */
   private static Properties read(Path file) {
-    try {
-      try {
-        return load(file, StandardCharsets.UTF_8);
-      } catch (CharacterCodingException e) {
-        return load(file, StandardCharsets.ISO_8859_1);
-      }
-    } catch (NoSuchFileException e) {
-      throw new ConfigException("Cannot read configuration file " + file + ": no such file");
-    } catch (AccessDeniedException e) {
-      throw new ConfigException("Cannot read configuration file " + file + ": permission denied");
-    } catch (IOException | IllegalArgumentException e) {
-      // IllegalArgumentException: a malformed \\uXXXX escape
-      throw new ConfigException("Cannot read configuration file " + file + ": " + e.getMessage());
-    }
-  }
-
-  private static Properties load(Path file, java.nio.charset.Charset charset) throws IOException {
-    Properties properties = new Properties();
-    try (Reader reader = Files.newBufferedReader(file, charset)) {
-      properties.load(reader);
-    }
-    return properties;
+    return PropertiesFile.read(file, "configuration file");
   }
 }

@@ -12,13 +12,21 @@ import java.util.TreeMap;
 /**
  * Kafka client properties passed through from {@code kafka.*} keys: {@code
  * kafka.consumer.<property>}, {@code kafka.producer.<property>} and {@code kafka.admin.<property>}
- * reach one client, {@code kafka.<property>} reaches all three, and the specific key wins. The
- * properties the worker sets itself are refused, with the key to use instead.
+ * reach one client, {@code kafka.<property>} reaches all three, and the specific key wins; under
+ * them all lie the properties of the {@link #FILE_KEY} file. The properties the worker sets itself
+ * are refused, with the key to use instead.
  */
 final class KafkaPassThrough {
 
   /** Every pass-through key starts with this. */
   static final String PREFIX = "kafka.";
+
+  /**
+   * The one key under {@link #PREFIX} that is a declared worker key, not a pass-through property:
+   * it names a Kafka client properties file ({@link KafkaClientProperties}). No Kafka client has a
+   * property named {@code config}, so no property is lost to it.
+   */
+  static final String FILE_KEY = "kafka.config";
 
   /** Shown instead of the value of a property that may hold a credential. */
   static final String HIDDEN = "[hidden]";
@@ -49,14 +57,14 @@ final class KafkaPassThrough {
   private static final Map<Client, Map<String, String>> PROTECTED = new EnumMap<>(Client.class);
 
   static {
-    String useBootstrap = "use " + WorkerConfigDef.BOOTSTRAP_SERVERS_CONFIG + " instead";
+    String useBootstrap = "use " + WorkerConfigDef.BOOTSTRAP_SERVERS.name() + " instead";
     Map<String, String> consumer = new LinkedHashMap<>();
     consumer.put("bootstrap.servers", useBootstrap);
-    consumer.put("group.id", "use " + WorkerConfigDef.GROUP_CONFIG + " instead");
+    consumer.put("group.id", "use " + WorkerConfigDef.GROUP.name() + " instead");
     consumer.put(
         "enable.auto.commit",
         "it commits offsets once their results are acknowledged (see "
-            + WorkerConfigDef.COMMIT_INTERVAL_CONFIG
+            + WorkerConfigDef.COMMIT_INTERVAL.name()
             + ")");
     consumer.put("key.deserializer", "the wire format fixes it");
     consumer.put("value.deserializer", "the wire format fixes it");
@@ -66,10 +74,10 @@ final class KafkaPassThrough {
     producer.put("value.serializer", "the wire format fixes it");
     producer.put(
         "transactional.id",
-        "use " + WorkerConfigDef.EXACTLY_ONCE_TRANSACTIONAL_ID_CONFIG + " instead");
+        "use " + WorkerConfigDef.EXACTLY_ONCE_TRANSACTIONAL_ID.name() + " instead");
     producer.put(
         "enable.idempotence",
-        "choose the guarantee with " + WorkerConfigDef.DELIVERY_CONFIG + " instead");
+        "choose the guarantee with " + WorkerConfigDef.DELIVERY.name() + " instead");
     Map<String, String> admin = new LinkedHashMap<>();
     admin.put("bootstrap.servers", useBootstrap);
     PROTECTED.put(Client.CONSUMER, Collections.unmodifiableMap(consumer));
@@ -83,11 +91,21 @@ final class KafkaPassThrough {
   record Split(
       Map<String, String> consumer, Map<String, String> producer, Map<String, String> admin) {}
 
-  /**
-   * Splits {@code kafka.*} settings into the three clients' properties, adding a problem for each
-   * malformed or protected key; refused keys are left out of the result.
-   */
+  /** {@link #split(Map, Map, List)} without a {@link #FILE_KEY} file. */
   static Split split(Map<String, String> settings, List<String> problems) {
+    return split(settings, Map.of(), problems);
+  }
+
+  /**
+   * Splits pass-through settings into the three clients' properties, adding a problem for each
+   * malformed or protected key; refused keys are left out of the result.
+   *
+   * @param settings {@code kafka.*} keys other than {@link #FILE_KEY} → value
+   * @param fileProperties the properties of the {@link #FILE_KEY} file, already checked: every
+   *     client gets them, and every key in {@code settings} wins over them
+   */
+  static Split split(
+      Map<String, String> settings, Map<String, String> fileProperties, List<String> problems) {
     Map<String, String> common = new TreeMap<>();
     Map<Client, Map<String, String>> specific = new EnumMap<>(Client.class);
     for (Client c : Client.values()) {
@@ -95,7 +113,7 @@ final class KafkaPassThrough {
     }
     for (Map.Entry<String, String> e : settings.entrySet()) {
       String key = e.getKey();
-      if (!key.startsWith(PREFIX)) {
+      if (!key.startsWith(PREFIX) || key.equals(FILE_KEY)) {
         throw new IllegalArgumentException("Not a Kafka pass-through key: " + key);
       }
       Client client = clientOf(key);
@@ -113,16 +131,17 @@ final class KafkaPassThrough {
         continue;
       }
       List<Client> reached = client == null ? List.of(Client.values()) : List.of(client);
-      String refusal = refusal(key, property, reached);
+      String refusal = refusal(property, reached);
       if (refusal != null) {
-        problems.add(refusal);
+        problems.add(invalidKey(key, refusal));
         continue;
       }
       (client == null ? common : specific.get(client)).put(property, e.getValue());
     }
     List<Map<String, String>> merged = new ArrayList<>();
     for (Client c : Client.values()) {
-      Map<String, String> m = new TreeMap<>(common);
+      Map<String, String> m = new TreeMap<>(fileProperties);
+      m.putAll(common);
       m.putAll(specific.get(c));
       merged.add(m);
     }
@@ -143,9 +162,9 @@ final class KafkaPassThrough {
       } else if (e.getValue() == null) {
         problems.add("Missing value for configuration " + key);
       } else {
-        String refusal = refusal(key, e.getKey(), List.of(client));
+        String refusal = refusal(e.getKey(), List.of(client));
         if (refusal != null) {
-          problems.add(refusal);
+          problems.add(invalidKey(key, refusal));
         }
       }
     }
@@ -187,7 +206,11 @@ final class KafkaPassThrough {
     return false;
   }
 
-  private static String refusal(String key, String property, List<Client> reached) {
+  /**
+   * Why {@code property} may not be set on these clients ("the worker sets the producer property
+   * value.serializer itself; the wire format fixes it"), or {@code null} when it may.
+   */
+  static String refusal(String property, List<Client> reached) {
     List<String> clients = new ArrayList<>();
     String advice = null;
     for (Client c : reached) {
@@ -200,14 +223,16 @@ final class KafkaPassThrough {
     if (advice == null) {
       return null;
     }
-    return "Invalid configuration "
-        + key
-        + ": the worker sets the "
+    return "the worker sets the "
         + joinNames(clients)
         + " property "
         + property
         + " itself; "
         + advice;
+  }
+
+  private static String invalidKey(String key, String reason) {
+    return "Invalid configuration " + key + ": " + reason;
   }
 
   private static String joinNames(List<String> names) {

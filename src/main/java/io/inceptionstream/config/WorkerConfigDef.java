@@ -1,14 +1,15 @@
 package io.inceptionstream.config;
 
-import static io.inceptionstream.config.ConfigType.BOOLEAN;
-import static io.inceptionstream.config.ConfigType.DURATION;
-import static io.inceptionstream.config.ConfigType.ENUM;
-import static io.inceptionstream.config.ConfigType.INT;
-import static io.inceptionstream.config.ConfigType.LIST;
-import static io.inceptionstream.config.ConfigType.LONG;
-import static io.inceptionstream.config.ConfigType.PATH;
-import static io.inceptionstream.config.ConfigType.STRING;
+import static io.inceptionstream.config.ConfigKey.BOOLEAN;
+import static io.inceptionstream.config.ConfigKey.DURATION;
+import static io.inceptionstream.config.ConfigKey.ENUM;
+import static io.inceptionstream.config.ConfigKey.INT;
+import static io.inceptionstream.config.ConfigKey.LIST;
+import static io.inceptionstream.config.ConfigKey.LONG;
+import static io.inceptionstream.config.ConfigKey.PATH;
+import static io.inceptionstream.config.ConfigKey.STRING;
 
+import io.inceptionstream.config.ConfigKey.Kind;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,10 +21,11 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * The one place that declares every worker configuration key: name ({@code *_CONFIG}),
- * documentation ({@code *_DOC}), type, default and rule, in the order of the reference table, plus
- * the rules that relate two keys. {@link WorkerConfig} validates against these declarations and
- * {@link ConfigDocs} renders them.
+ * The one place that declares every worker configuration key: each constant below is a typed {@link
+ * ConfigKey} with its name, type, default, rule and documentation, in the order of the reference
+ * table, and declaring it is all it takes to add a key; then come the rules that relate two keys.
+ * {@link WorkerConfig} validates against these declarations and holds their values ({@link
+ * WorkerConfig#get}), and {@link ConfigDocs} renders them.
  */
 public final class WorkerConfigDef {
 
@@ -32,314 +34,341 @@ public final class WorkerConfigDef {
   /** Environment variables starting with this prefix set configuration keys. */
   public static final String ENV_PREFIX = "INCEPTION_STREAM_";
 
-  public static final String BOOTSTRAP_SERVERS_CONFIG = "bootstrap-servers";
-  private static final String BOOTSTRAP_SERVERS_DOC =
-      "Kafka brokers to connect to first: comma-separated host:port pairs.";
-
-  public static final String GROUP_CONFIG = "group";
-  private static final String GROUP_DOC =
-      "Consumer group; workers in the same group share the input topic's partitions.";
-
-  public static final String MODEL_CONFIG = "model";
-  private static final String MODEL_DOC =
-      "Model directory to serve; empty means the model shipped with the worker.";
-
-  public static final String TOPICS_INPUT_CONFIG = "topics.input";
-  private static final String TOPICS_INPUT_DOC = "Topic the worker reads images from.";
-
-  public static final String TOPICS_PREDICTIONS_CONFIG = "topics.predictions";
-  private static final String TOPICS_PREDICTIONS_DOC =
-      "Topic for predictions: the top classes of each image.";
-
-  public static final String TOPICS_EMBEDDINGS_CONFIG = "topics.embeddings";
-  private static final String TOPICS_EMBEDDINGS_DOC =
-      "Topic for embeddings, one record per image while embedding.taps is not empty.";
-
-  public static final String TOPICS_DEAD_LETTER_CONFIG = "topics.dead-letter";
-  private static final String TOPICS_DEAD_LETTER_DOC =
-      "Topic for records that cannot be processed, with the reason. The four topics must differ.";
-
-  public static final String TOPICS_CREATE_CONFIG = "topics.create";
-  private static final String TOPICS_CREATE_DOC =
-      "Create missing topics at start-up with topics.partitions and topics.replication-factor;"
-          + " existing topics are left as they are.";
-
-  public static final String TOPICS_PARTITIONS_CONFIG = "topics.partitions";
-  private static final String TOPICS_PARTITIONS_DOC =
-      "Partitions of each topic the worker creates.";
-
-  public static final String TOPICS_REPLICATION_FACTOR_CONFIG = "topics.replication-factor";
-  private static final String TOPICS_REPLICATION_FACTOR_DOC =
-      "Replication factor of each topic the worker creates.";
-
-  public static final String EMBEDDING_TAPS_CONFIG = "embedding.taps";
-  private static final String EMBEDDING_TAPS_DOC =
-      "Inception outputs published as embeddings, comma-separated: a module (a3 to b5) or one of"
-          + " its branches (a4.branch3). Empty publishes no embeddings.";
-
-  public static final String EMBEDDING_NORMALIZE_CONFIG = "embedding.normalize";
-  private static final String EMBEDDING_NORMALIZE_DOC =
-      "Scale each embedding to unit length (L2) before publishing it.";
-
-  public static final String PREDICTION_TOP_K_CONFIG = "prediction.top-k";
-  private static final String PREDICTION_TOP_K_DOC =
-      "Classes published per image, most probable first.";
-
-  public static final String INFERENCE_ENGINE_CONFIG = "inference.engine";
-  private static final String INFERENCE_ENGINE_DOC =
-      "Deep learning engine; pytorch needs the -Ppytorch build. stand-in answers instantly with"
-          + " constant scores: for measuring the pipeline without the model, never for serving.";
-
-  public static final String INFERENCE_DEVICE_CONFIG = "inference.device";
-  private static final String INFERENCE_DEVICE_DOC =
-      "Where inference runs: auto (every GPU, else the CPU), cpu, or gpuN.";
-
-  public static final String INFERENCE_THREADS_CONFIG = "inference.threads";
-  private static final String INFERENCE_THREADS_DOC =
-      "Native compute threads (OMP_NUM_THREADS); 0 means one per core. An exported OMP_NUM_THREADS"
-          + " wins.";
-
-  public static final String INFERENCE_COMPILED_CONFIG = "inference.compiled";
-  private static final String INFERENCE_COMPILED_DOC =
-      "On MXNet, run the compiled graph (same outputs, faster); false runs the block op by op.";
-
-  public static final String BATCH_MAX_SIZE_CONFIG = "batch.max-size";
-  private static final String BATCH_MAX_SIZE_DOC =
-      "Most images in one forward pass; a full batch is sent at once.";
-
-  public static final String BATCH_MAX_DELAY_CONFIG = "batch.max-delay";
-  private static final String BATCH_MAX_DELAY_DOC =
-      "Longest an image waits for its batch to fill before the batch is sent anyway.";
-
-  public static final String PIPELINE_MAX_IN_FLIGHT_CONFIG = "pipeline.max-in-flight";
-  private static final String PIPELINE_MAX_IN_FLIGHT_DOC =
-      "Most records between poll and commit, and at least batch.max-size; at this many the poll"
-          + " loop pauses its partitions.";
-
-  public static final String PIPELINE_RESUME_BELOW_CONFIG = "pipeline.resume-below";
-  private static final String PIPELINE_RESUME_BELOW_DOC =
-      "Paused partitions resume when fewer records than this are in flight; less than"
-          + " pipeline.max-in-flight.";
-
-  public static final String PIPELINE_MAX_IN_FLIGHT_BYTES_CONFIG = "pipeline.max-in-flight-bytes";
-  private static final String PIPELINE_MAX_IN_FLIGHT_BYTES_DOC =
-      "Most encoded image bytes between poll and commit; at this many the poll loop pauses too.";
-
-  public static final String PIPELINE_DECODE_THREADS_CONFIG = "pipeline.decode-threads";
-  private static final String PIPELINE_DECODE_THREADS_DOC =
-      "Threads decoding and resizing images; 0 means one per core.";
-
-  public static final String IMAGE_MAX_BYTES_CONFIG = "image.max-bytes";
-  private static final String IMAGE_MAX_BYTES_DOC =
-      "Largest encoded image accepted, in bytes; larger ones go to the dead-letter topic.";
-
-  public static final String IMAGE_MAX_PIXELS_CONFIG = "image.max-pixels";
-  private static final String IMAGE_MAX_PIXELS_DOC =
-      "Largest width x height accepted, read from the image header before decoding; larger images"
-          + " go to the dead-letter topic.";
-
-  public static final String DELIVERY_CONFIG = "delivery";
-  private static final String DELIVERY_DOC =
-      "at-least-once commits offsets after the results are acknowledged (a crash may repeat"
-          + " results); exactly-once publishes results and offsets in one Kafka transaction, for"
-          + " readers with isolation.level=read_committed.";
-
-  public static final String EXACTLY_ONCE_TRANSACTIONAL_ID_CONFIG = "exactly-once.transactional-id";
-  private static final String EXACTLY_ONCE_TRANSACTIONAL_ID_DOC =
-      "Producer transactional id for exactly-once delivery; empty means"
-          + " inception-stream-<group>-<worker.id>. Keep it unique per worker and stable across its"
-          + " restarts.";
-
-  public static final String WORKER_ID_CONFIG = "worker.id";
-  private static final String WORKER_ID_DOC =
-      "This worker's name in logs, metrics and the default transactional id; empty means the host"
-          + " name, or worker when the host name cannot be read.";
-
-  public static final String COMMIT_INTERVAL_CONFIG = "commit.interval";
-  private static final String COMMIT_INTERVAL_DOC =
-      "How often the offsets of finished records are committed.";
-
-  public static final String SHUTDOWN_TIMEOUT_CONFIG = "shutdown.timeout";
-  private static final String SHUTDOWN_TIMEOUT_DOC =
-      "How long shutdown waits for records in flight before closing the clients.";
-
-  public static final String CONNECT_TIMEOUT_CONFIG = "connect.timeout";
-  private static final String CONNECT_TIMEOUT_DOC =
-      "How long to wait for the brokers at start-up before giving up.";
-
-  public static final String METRICS_ENABLED_CONFIG = "metrics.enabled";
-  private static final String METRICS_ENABLED_DOC = "Serve metrics and health checks over HTTP.";
-
-  public static final String METRICS_BIND_CONFIG = "metrics.bind";
-  private static final String METRICS_BIND_DOC = "Address the metrics HTTP server listens on.";
-
-  public static final String METRICS_PORT_CONFIG = "metrics.port";
-  private static final String METRICS_PORT_DOC =
-      "Port of the metrics HTTP server; 0 picks any free port.";
-
-  public static final String METRICS_JMX_CONFIG = "metrics.jmx";
-  private static final String METRICS_JMX_DOC = "Also publish the metrics as JMX MBeans.";
-
-  /** The four topic keys, which must name four different topics. */
-  public static final List<String> TOPIC_KEYS =
-      List.of(
-          TOPICS_INPUT_CONFIG,
-          TOPICS_PREDICTIONS_CONFIG,
-          TOPICS_EMBEDDINGS_CONFIG,
-          TOPICS_DEAD_LETTER_CONFIG);
+  // Filled by define() as the key constants below initialise, in the order they are written.
+  private static final List<ConfigKey<?>> DECLARED = new ArrayList<>();
 
   private static final Pattern TAP =
       Pattern.compile("(a3|b3|a4|b4|c4|d4|e4|a5|b5)(\\.branch[1-4])?");
 
-  private static final List<ConfigKey> KEYS =
-      List.of(
-          key(BOOTSTRAP_SERVERS_CONFIG, STRING, null, Validator.nonBlank(), BOOTSTRAP_SERVERS_DOC),
-          key(GROUP_CONFIG, STRING, "inception-stream", Validator.nonBlank(), GROUP_DOC),
-          key(MODEL_CONFIG, PATH, "", Validator.pathOrEmpty(), MODEL_DOC),
-          key(TOPICS_INPUT_CONFIG, STRING, "images", Validator.topicName(), TOPICS_INPUT_DOC),
-          key(
-              TOPICS_PREDICTIONS_CONFIG,
-              STRING,
-              "predictions",
-              Validator.topicName(),
-              TOPICS_PREDICTIONS_DOC),
-          key(
-              TOPICS_EMBEDDINGS_CONFIG,
-              STRING,
-              "embeddings",
-              Validator.topicName(),
-              TOPICS_EMBEDDINGS_DOC),
-          key(
-              TOPICS_DEAD_LETTER_CONFIG,
-              STRING,
-              "images.dlq",
-              Validator.topicName(),
-              TOPICS_DEAD_LETTER_DOC),
-          key(TOPICS_CREATE_CONFIG, BOOLEAN, "false", Validator.any(), TOPICS_CREATE_DOC),
-          key(TOPICS_PARTITIONS_CONFIG, INT, "6", Validator.atLeast(1), TOPICS_PARTITIONS_DOC),
-          key(
-              TOPICS_REPLICATION_FACTOR_CONFIG,
-              INT,
-              "1",
-              Validator.between(1, Short.MAX_VALUE),
-              TOPICS_REPLICATION_FACTOR_DOC),
-          key(
-              EMBEDDING_TAPS_CONFIG,
-              LIST,
-              "b5",
-              Validator.eachEntry(
-                  TAP,
-                  "each entry must be a module (a3, b3, a4, b4, c4, d4, e4, a5, b5), optionally"
-                      + " followed by .branch1 to .branch4"),
-              EMBEDDING_TAPS_DOC),
-          key(
-              EMBEDDING_NORMALIZE_CONFIG,
-              BOOLEAN,
-              "false",
-              Validator.any(),
-              EMBEDDING_NORMALIZE_DOC),
-          key(PREDICTION_TOP_K_CONFIG, INT, "5", Validator.atLeast(1), PREDICTION_TOP_K_DOC),
-          key(
-              INFERENCE_ENGINE_CONFIG,
-              ENUM,
-              "mxnet",
-              Validator.oneOf(List.of("mxnet", "pytorch", "stand-in")),
-              INFERENCE_ENGINE_DOC),
-          key(
-              INFERENCE_DEVICE_CONFIG,
-              STRING,
-              "auto",
-              Validator.matches(
-                  Pattern.compile("auto|cpu|gpu\\d+"),
-                  "must be auto, cpu or gpuN (gpu0, gpu1, ...)"),
-              INFERENCE_DEVICE_DOC),
-          key(INFERENCE_THREADS_CONFIG, INT, "0", Validator.atLeast(0), INFERENCE_THREADS_DOC),
-          key(INFERENCE_COMPILED_CONFIG, BOOLEAN, "true", Validator.any(), INFERENCE_COMPILED_DOC),
-          key(BATCH_MAX_SIZE_CONFIG, INT, "32", Validator.between(1, 4096), BATCH_MAX_SIZE_DOC),
-          key(
-              BATCH_MAX_DELAY_CONFIG,
-              DURATION,
-              "50ms",
-              Validator.between(Duration.ZERO, Duration.ofMinutes(1)),
-              BATCH_MAX_DELAY_DOC),
-          key(
-              PIPELINE_MAX_IN_FLIGHT_CONFIG,
-              INT,
-              "256",
-              Validator.atLeast(1),
-              PIPELINE_MAX_IN_FLIGHT_DOC),
-          key(
-              PIPELINE_RESUME_BELOW_CONFIG,
-              INT,
-              "128",
-              Validator.atLeast(0),
-              PIPELINE_RESUME_BELOW_DOC),
-          key(
-              PIPELINE_MAX_IN_FLIGHT_BYTES_CONFIG,
-              LONG,
-              "268435456",
-              Validator.atLeast(1L << 20),
-              PIPELINE_MAX_IN_FLIGHT_BYTES_DOC),
-          key(
-              PIPELINE_DECODE_THREADS_CONFIG,
-              INT,
-              "0",
-              Validator.atLeast(0),
-              PIPELINE_DECODE_THREADS_DOC),
-          key(IMAGE_MAX_BYTES_CONFIG, INT, "10485760", Validator.atLeast(1), IMAGE_MAX_BYTES_DOC),
-          key(
-              IMAGE_MAX_PIXELS_CONFIG,
-              LONG,
-              "40000000",
-              Validator.atLeast(1),
-              IMAGE_MAX_PIXELS_DOC),
-          key(
-              DELIVERY_CONFIG,
-              ENUM,
-              Delivery.AT_LEAST_ONCE.externalName(),
-              Validator.oneOf(Delivery.externalNames()),
-              DELIVERY_DOC),
-          key(
-              EXACTLY_ONCE_TRANSACTIONAL_ID_CONFIG,
-              STRING,
-              "",
-              Validator.emptyOrNonBlank(),
-              EXACTLY_ONCE_TRANSACTIONAL_ID_DOC),
-          key(WORKER_ID_CONFIG, STRING, "", Validator.emptyOrNonBlank(), WORKER_ID_DOC),
-          key(
-              COMMIT_INTERVAL_CONFIG,
-              DURATION,
-              "1s",
-              Validator.atLeast(Duration.ofMillis(10)),
-              COMMIT_INTERVAL_DOC),
-          key(
-              SHUTDOWN_TIMEOUT_CONFIG,
-              DURATION,
-              "30s",
-              Validator.atLeast(Duration.ZERO),
-              SHUTDOWN_TIMEOUT_DOC),
-          key(
-              CONNECT_TIMEOUT_CONFIG,
-              DURATION,
-              "30s",
-              Validator.atLeast(Duration.ofSeconds(1)),
-              CONNECT_TIMEOUT_DOC),
-          key(METRICS_ENABLED_CONFIG, BOOLEAN, "true", Validator.any(), METRICS_ENABLED_DOC),
-          key(METRICS_BIND_CONFIG, STRING, "0.0.0.0", Validator.nonBlank(), METRICS_BIND_DOC),
-          key(METRICS_PORT_CONFIG, INT, "9404", Validator.between(0, 65535), METRICS_PORT_DOC),
-          key(METRICS_JMX_CONFIG, BOOLEAN, "true", Validator.any(), METRICS_JMX_DOC));
+  public static final ConfigKey<String> BOOTSTRAP_SERVERS =
+      define(
+          STRING,
+          "bootstrap-servers",
+          null,
+          Validator.nonBlank(),
+          "Kafka brokers to connect to first: comma-separated host:port pairs.");
 
-  private static final Map<String, ConfigKey> BY_NAME = index(KEYS);
+  public static final ConfigKey<String> KAFKA_CONFIG =
+      define(
+          PATH,
+          KafkaPassThrough.FILE_KEY,
+          "",
+          Validator.pathOrEmpty(),
+          "A standard Kafka client properties file, like the --command-config file of Kafka's"
+              + " tools or a client.properties (security.protocol, sasl.*, ssl.*), applied to the"
+              + " consumer, the producer and the admin client; empty means none. Every kafka.*"
+              + " key wins over it, and the properties the worker sets itself are refused in it"
+              + " as in kafka.* keys. This one key under kafka. is not passed through: no Kafka"
+              + " client has a property named config.");
 
-  private static ConfigKey key(
-      String name, ConfigType type, String defaultValue, Validator validator, String doc) {
-    return new ConfigKey(name, type, defaultValue, validator, doc);
+  public static final ConfigKey<String> GROUP =
+      define(
+          STRING,
+          "group",
+          "inception-stream",
+          Validator.nonBlank(),
+          "Consumer group; workers in the same group share the input topic's partitions.");
+
+  public static final ConfigKey<String> MODEL =
+      define(
+          PATH,
+          "model",
+          "",
+          Validator.pathOrEmpty(),
+          "Model directory to serve; empty means the model shipped with the worker.");
+
+  public static final ConfigKey<String> TOPICS_INPUT =
+      define(
+          STRING,
+          "topics.input",
+          "images",
+          Validator.topicName(),
+          "Topic the worker reads images from.");
+
+  public static final ConfigKey<String> TOPICS_PREDICTIONS =
+      define(
+          STRING,
+          "topics.predictions",
+          "predictions",
+          Validator.topicName(),
+          "Topic for predictions: the top classes of each image.");
+
+  public static final ConfigKey<String> TOPICS_EMBEDDINGS =
+      define(
+          STRING,
+          "topics.embeddings",
+          "embeddings",
+          Validator.topicName(),
+          "Topic for embeddings, one record per image while embedding.taps is not empty.");
+
+  public static final ConfigKey<String> TOPICS_DEAD_LETTER =
+      define(
+          STRING,
+          "topics.dead-letter",
+          "images.dlq",
+          Validator.topicName(),
+          "Topic for records that cannot be processed, with the reason. The four topics must differ.");
+
+  public static final ConfigKey<Boolean> TOPICS_CREATE =
+      define(
+          BOOLEAN,
+          "topics.create",
+          "false",
+          Validator.any(),
+          "Create missing topics at start-up with topics.partitions and topics.replication-factor;"
+              + " existing topics are left as they are.");
+
+  public static final ConfigKey<Integer> TOPICS_PARTITIONS =
+      define(
+          INT,
+          "topics.partitions",
+          "6",
+          Validator.atLeast(1),
+          "Partitions of each topic the worker creates.");
+
+  public static final ConfigKey<Integer> TOPICS_REPLICATION_FACTOR =
+      define(
+          INT,
+          "topics.replication-factor",
+          "1",
+          Validator.between(1, Short.MAX_VALUE),
+          "Replication factor of each topic the worker creates.");
+
+  public static final ConfigKey<List<String>> EMBEDDING_TAPS =
+      define(
+          LIST,
+          "embedding.taps",
+          "b5",
+          Validator.eachEntry(
+              TAP,
+              "each entry must be a module (a3, b3, a4, b4, c4, d4, e4, a5, b5), optionally"
+                  + " followed by .branch1 to .branch4"),
+          "Inception outputs published as embeddings, comma-separated: a module (a3 to b5) or one of"
+              + " its branches (a4.branch3). Empty publishes no embeddings.");
+
+  public static final ConfigKey<Boolean> EMBEDDING_NORMALIZE =
+      define(
+          BOOLEAN,
+          "embedding.normalize",
+          "false",
+          Validator.any(),
+          "Scale each embedding to unit length (L2) before publishing it.");
+
+  public static final ConfigKey<Integer> PREDICTION_TOP_K =
+      define(
+          INT,
+          "prediction.top-k",
+          "5",
+          Validator.atLeast(1),
+          "Classes published per image, most probable first.");
+
+  public static final ConfigKey<String> INFERENCE_ENGINE =
+      define(
+          ENUM,
+          "inference.engine",
+          "mxnet",
+          Validator.oneOf(List.of("mxnet", "pytorch", "stand-in")),
+          "Deep learning engine; pytorch needs the -Ppytorch build. stand-in answers instantly with"
+              + " constant scores: for measuring the pipeline without the model, never for serving.");
+
+  public static final ConfigKey<String> INFERENCE_DEVICE =
+      define(
+          STRING,
+          "inference.device",
+          "auto",
+          Validator.matches(
+              Pattern.compile("auto|cpu|gpu\\d+"), "must be auto, cpu or gpuN (gpu0, gpu1, ...)"),
+          "Where inference runs: auto (every GPU, else the CPU), cpu, or gpuN.");
+
+  public static final ConfigKey<Integer> INFERENCE_THREADS =
+      define(
+          INT,
+          "inference.threads",
+          "0",
+          Validator.atLeast(0),
+          "Native compute threads (OMP_NUM_THREADS); 0 means one per core. An exported OMP_NUM_THREADS"
+              + " wins.");
+
+  public static final ConfigKey<Boolean> INFERENCE_COMPILED =
+      define(
+          BOOLEAN,
+          "inference.compiled",
+          "true",
+          Validator.any(),
+          "On MXNet, run the compiled graph (same outputs, faster); false runs the block op by op.");
+
+  public static final ConfigKey<Integer> BATCH_MAX_SIZE =
+      define(
+          INT,
+          "batch.max-size",
+          "32",
+          Validator.between(1, 4096),
+          "Most images in one forward pass; a full batch is sent at once.");
+
+  public static final ConfigKey<Duration> BATCH_MAX_DELAY =
+      define(
+          DURATION,
+          "batch.max-delay",
+          "50ms",
+          Validator.between(Duration.ZERO, Duration.ofMinutes(1)),
+          "Longest an image waits for its batch to fill before the batch is sent anyway.");
+
+  public static final ConfigKey<Integer> PIPELINE_MAX_IN_FLIGHT =
+      define(
+          INT,
+          "pipeline.max-in-flight",
+          "256",
+          Validator.atLeast(1),
+          "Most records between poll and commit, and at least batch.max-size; at this many the poll"
+              + " loop pauses its partitions.");
+
+  public static final ConfigKey<Integer> PIPELINE_RESUME_BELOW =
+      define(
+          INT,
+          "pipeline.resume-below",
+          "128",
+          Validator.atLeast(0),
+          "Paused partitions resume when fewer records than this are in flight; less than"
+              + " pipeline.max-in-flight.");
+
+  public static final ConfigKey<Long> PIPELINE_MAX_IN_FLIGHT_BYTES =
+      define(
+          LONG,
+          "pipeline.max-in-flight-bytes",
+          "268435456",
+          Validator.atLeast(1L << 20),
+          "Most encoded image bytes between poll and commit; at this many the poll loop pauses too.");
+
+  public static final ConfigKey<Integer> PIPELINE_DECODE_THREADS =
+      define(
+          INT,
+          "pipeline.decode-threads",
+          "0",
+          Validator.atLeast(0),
+          "Threads decoding and resizing images; 0 means one per core.");
+
+  public static final ConfigKey<Integer> IMAGE_MAX_BYTES =
+      define(
+          INT,
+          "image.max-bytes",
+          "10485760",
+          Validator.atLeast(1),
+          "Largest encoded image accepted, in bytes; larger ones go to the dead-letter topic.");
+
+  public static final ConfigKey<Long> IMAGE_MAX_PIXELS =
+      define(
+          LONG,
+          "image.max-pixels",
+          "40000000",
+          Validator.atLeast(1),
+          "Largest width x height accepted, read from the image header before decoding; larger images"
+              + " go to the dead-letter topic.");
+
+  public static final ConfigKey<String> DELIVERY =
+      define(
+          ENUM,
+          "delivery",
+          Delivery.AT_LEAST_ONCE.externalName(),
+          Validator.oneOf(Delivery.externalNames()),
+          "at-least-once commits offsets after the results are acknowledged (a crash may repeat"
+              + " results); exactly-once publishes results and offsets in one Kafka transaction, for"
+              + " readers with isolation.level=read_committed.");
+
+  public static final ConfigKey<String> EXACTLY_ONCE_TRANSACTIONAL_ID =
+      define(
+          STRING,
+          "exactly-once.transactional-id",
+          "",
+          Validator.emptyOrNonBlank(),
+          "Producer transactional id for exactly-once delivery; empty means"
+              + " inception-stream-<group>-<worker.id>. Keep it unique per worker and stable across its"
+              + " restarts.");
+
+  public static final ConfigKey<String> WORKER_ID =
+      define(
+          STRING,
+          "worker.id",
+          "",
+          Validator.emptyOrNonBlank(),
+          "This worker's name in logs, metrics and the default transactional id; empty means the host"
+              + " name, or worker when the host name cannot be read.");
+
+  public static final ConfigKey<Duration> COMMIT_INTERVAL =
+      define(
+          DURATION,
+          "commit.interval",
+          "1s",
+          Validator.atLeast(Duration.ofMillis(10)),
+          "How often the offsets of finished records are committed.");
+
+  public static final ConfigKey<Duration> SHUTDOWN_TIMEOUT =
+      define(
+          DURATION,
+          "shutdown.timeout",
+          "30s",
+          Validator.atLeast(Duration.ZERO),
+          "How long shutdown waits for records in flight before closing the clients.");
+
+  public static final ConfigKey<Duration> CONNECT_TIMEOUT =
+      define(
+          DURATION,
+          "connect.timeout",
+          "30s",
+          Validator.atLeast(Duration.ofSeconds(1)),
+          "How long to wait for the brokers at start-up before giving up.");
+
+  public static final ConfigKey<Boolean> METRICS_ENABLED =
+      define(
+          BOOLEAN,
+          "metrics.enabled",
+          "true",
+          Validator.any(),
+          "Serve metrics and health checks over HTTP.");
+
+  public static final ConfigKey<String> METRICS_BIND =
+      define(
+          STRING,
+          "metrics.bind",
+          "0.0.0.0",
+          Validator.nonBlank(),
+          "Address the metrics HTTP server listens on.");
+
+  public static final ConfigKey<Integer> METRICS_PORT =
+      define(
+          INT,
+          "metrics.port",
+          "9404",
+          Validator.between(0, 65535),
+          "Port of the metrics HTTP server; 0 picks any free port.");
+
+  public static final ConfigKey<Boolean> METRICS_JMX =
+      define(
+          BOOLEAN,
+          "metrics.jmx",
+          "true",
+          Validator.any(),
+          "Also publish the metrics as JMX MBeans.");
+
+  /** The four topic keys, which must name four different topics. */
+  public static final List<ConfigKey<String>> TOPIC_KEYS =
+      List.of(TOPICS_INPUT, TOPICS_PREDICTIONS, TOPICS_EMBEDDINGS, TOPICS_DEAD_LETTER);
+
+  // after every key constant, so that DECLARED is complete
+  private static final List<ConfigKey<?>> KEYS = List.copyOf(DECLARED);
+
+  private static final Map<String, ConfigKey<?>> BY_NAME = index(KEYS);
+
+  private static <T> ConfigKey<T> define(
+      Kind<T> kind, String name, String defaultValue, Validator validator, String documentation) {
+    ConfigKey<T> key = new ConfigKey<>(kind, name, defaultValue, validator, documentation);
+    DECLARED.add(key);
+    return key;
   }
 
-  private static Map<String, ConfigKey> index(List<ConfigKey> keys) {
-    Map<String, ConfigKey> byName = new LinkedHashMap<>();
+  private static Map<String, ConfigKey<?>> index(List<ConfigKey<?>> keys) {
+    Map<String, ConfigKey<?>> byName = new LinkedHashMap<>();
     Map<String, String> byEnv = new LinkedHashMap<>();
-    for (ConfigKey k : keys) {
+    for (ConfigKey<?> k : keys) {
       if (byName.put(k.name(), k) != null) {
         throw new IllegalStateException("Configuration key " + k.name() + " declared twice");
       }
@@ -353,17 +382,17 @@ public final class WorkerConfigDef {
   }
 
   /** Every declared key, in reference-table order. */
-  public static List<ConfigKey> keys() {
+  public static List<ConfigKey<?>> keys() {
     return KEYS;
   }
 
   /** The declared key with this exact name. */
-  public static Optional<ConfigKey> find(String name) {
+  public static Optional<ConfigKey<?>> find(String name) {
     return Optional.ofNullable(BY_NAME.get(name));
   }
 
   /** The declared key with this exact name; for names the code itself spells. */
-  public static ConfigKey key(String name) {
+  public static ConfigKey<?> key(String name) {
     return find(name)
         .orElseThrow(() -> new IllegalArgumentException("Undeclared configuration key " + name));
   }
@@ -387,7 +416,7 @@ public final class WorkerConfigDef {
   static List<String> problems(Map<String, Object> values) {
     List<String> problems = new ArrayList<>();
     Map<String, Object> valid = new LinkedHashMap<>();
-    for (ConfigKey k : KEYS) {
+    for (ConfigKey<?> k : KEYS) {
       if (values.containsKey(k.name())) {
         Optional<String> problem = k.problem(values.get(k.name()));
         if (problem.isPresent()) {
@@ -403,50 +432,50 @@ public final class WorkerConfigDef {
   }
 
   private static void crossProblems(Map<String, Object> values, List<String> problems) {
-    for (String resolved : List.of(WORKER_ID_CONFIG, EXACTLY_ONCE_TRANSACTIONAL_ID_CONFIG)) {
-      if ("".equals(values.get(resolved))) {
+    for (ConfigKey<String> resolved : List.of(WORKER_ID, EXACTLY_ONCE_TRANSACTIONAL_ID)) {
+      if ("".equals(values.get(resolved.name()))) {
         problems.add(
             ConfigException.invalidValue(
-                resolved,
+                resolved.name(),
                 "",
                 "must not be empty once resolved (WorkerConfig.load derives the empty default)"));
       }
     }
-    Object maxSize = values.get(BATCH_MAX_SIZE_CONFIG);
-    Object maxInFlight = values.get(PIPELINE_MAX_IN_FLIGHT_CONFIG);
-    Object resumeBelow = values.get(PIPELINE_RESUME_BELOW_CONFIG);
+    Object maxSize = values.get(BATCH_MAX_SIZE.name());
+    Object maxInFlight = values.get(PIPELINE_MAX_IN_FLIGHT.name());
+    Object resumeBelow = values.get(PIPELINE_RESUME_BELOW.name());
     if (maxSize instanceof Integer size && maxInFlight instanceof Integer max && max < size) {
       problems.add(
           ConfigException.invalidValue(
-              PIPELINE_MAX_IN_FLIGHT_CONFIG,
+              PIPELINE_MAX_IN_FLIGHT.name(),
               max.toString(),
-              "must be at least " + BATCH_MAX_SIZE_CONFIG + " (" + size + ")"));
+              "must be at least " + BATCH_MAX_SIZE.name() + " (" + size + ")"));
     }
     if (maxInFlight instanceof Integer max
         && resumeBelow instanceof Integer resume
         && resume >= max) {
       problems.add(
           ConfigException.invalidValue(
-              PIPELINE_RESUME_BELOW_CONFIG,
+              PIPELINE_RESUME_BELOW.name(),
               resume.toString(),
-              "must be less than " + PIPELINE_MAX_IN_FLIGHT_CONFIG + " (" + max + ")"));
+              "must be less than " + PIPELINE_MAX_IN_FLIGHT.name() + " (" + max + ")"));
     }
     for (int j = 1; j < TOPIC_KEYS.size(); j++) {
+      String later = TOPIC_KEYS.get(j).name();
       for (int i = 0; i < j; i++) {
-        Object a = values.get(TOPIC_KEYS.get(i));
-        Object b = values.get(TOPIC_KEYS.get(j));
-        if (a instanceof String first && b instanceof String second) {
+        String earlier = TOPIC_KEYS.get(i).name();
+        if (values.get(earlier) instanceof String first
+            && values.get(later) instanceof String second) {
           if (first.equals(second)) {
             problems.add(
-                ConfigException.invalidValue(
-                    TOPIC_KEYS.get(j), second, "must differ from " + TOPIC_KEYS.get(i)));
+                ConfigException.invalidValue(later, second, "must differ from " + earlier));
           } else if (collide(first, second)) {
             problems.add(
                 ConfigException.invalidValue(
-                    TOPIC_KEYS.get(j),
+                    later,
                     second,
                     "must not collide with "
-                        + TOPIC_KEYS.get(i)
+                        + earlier
                         + " ("
                         + first
                         + "): Kafka treats . and _ in topic names alike"));

@@ -70,6 +70,29 @@ class ConfigCommandTest {
   }
 
   @Test
+  void showsTheKafkaConfigFilePropertiesOnEveryClientWithCredentialsHidden(@TempDir Path dir)
+      throws IOException {
+    Path client = dir.resolve("client.properties");
+    Files.writeString(client, "security.protocol=SASL_SSL\nsasl.jaas.config=password=s3cr3t;\n");
+    int code =
+        run(
+            "config",
+            "show",
+            "--set",
+            "bootstrap-servers=b:9092",
+            "--set",
+            "kafka.config=" + client);
+    assertEquals(0, code, err.toString());
+    String shown = out.toString();
+    assertTrue(shown.contains("kafka.config = " + client + "\n"), shown);
+    for (String c : new String[] {"consumer", "producer", "admin"}) {
+      assertTrue(shown.contains("kafka." + c + ".security.protocol = SASL_SSL\n"), shown);
+      assertTrue(shown.contains("kafka." + c + ".sasl.jaas.config = [hidden]\n"), shown);
+    }
+    assertFalse(shown.contains("s3cr3t"), shown);
+  }
+
+  @Test
   void reportsEveryConfigurationProblemWithExitCodeTwo() {
     assertEquals(2, run("config", "show", "--set", "batch.max-size=0", "--set", "colour=blue"));
     String e = err.toString();

@@ -32,7 +32,7 @@ class ConfigDocsTest {
   @Test
   void listsEveryKeyWithItsTypeDefaultAndRule() {
     String table = ConfigDocs.markdownTable();
-    for (ConfigKey k : WorkerConfigDef.keys()) {
+    for (ConfigKey<?> k : WorkerConfigDef.keys()) {
       assertTrue(
           table.contains("| `" + k.name() + "` | " + k.type().displayName() + " | "), k.name());
     }

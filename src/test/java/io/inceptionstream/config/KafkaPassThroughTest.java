@@ -2,6 +2,7 @@ package io.inceptionstream.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.inceptionstream.config.KafkaPassThrough.Client;
@@ -106,5 +107,34 @@ class KafkaPassThroughTest {
     assertTrue(KafkaPassThrough.isSecret("Some.PASSWORD"));
     assertFalse(KafkaPassThrough.isSecret("security.protocol"));
     assertFalse(KafkaPassThrough.isSecret("key.serializer"));
+  }
+
+  @Test
+  void putsTheKafkaConfigFilePropertiesUnderEveryKafkaKey() {
+    List<String> problems = new ArrayList<>();
+    Split split =
+        KafkaPassThrough.split(
+            Map.of("kafka.client.rack", "common", "kafka.producer.linger.ms", "5"),
+            Map.of("client.rack", "file", "linger.ms", "1", "security.protocol", "SSL"),
+            problems);
+    assertEquals(List.of(), problems);
+    assertEquals(
+        Map.of("client.rack", "common", "linger.ms", "1", "security.protocol", "SSL"),
+        split.consumer());
+    assertEquals(
+        Map.of("client.rack", "common", "linger.ms", "5", "security.protocol", "SSL"),
+        split.producer());
+    assertEquals(split.consumer(), split.admin());
+  }
+
+  @Test
+  void doesNotPassTheKafkaConfigKeyThrough() {
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> KafkaPassThrough.split(Map.of("kafka.config", "client.properties"), List.of()));
+    List<String> problems = new ArrayList<>();
+    Split split = KafkaPassThrough.split(Map.of("kafka.consumer.config", "x"), problems);
+    assertEquals(List.of(), problems);
+    assertEquals(Map.of("config", "x"), split.consumer());
   }
 }

@@ -29,6 +29,7 @@ class WorkerConfigDefTest {
         "bootstrap-servers | \"  \" | must not be blank",
         "group | \"\" | must not be blank",
         "model | \" \" | must be empty or a file-system path",
+        "kafka.config | \" \" | must be empty or a file-system path",
         "topics.input | images! | must be a Kafka topic name: 1 to 249 characters from a-z, A-Z, 0-9, '.', '_' and '-', other than '.' and '..'",
         "topics.predictions | .. | must be a Kafka topic name: 1 to 249 characters from a-z, A-Z, 0-9, '.', '_' and '-', other than '.' and '..'",
         "topics.embeddings | \"\" | must be a Kafka topic name: 1 to 249 characters from a-z, A-Z, 0-9, '.', '_' and '-', other than '.' and '..'",
@@ -158,14 +159,14 @@ class WorkerConfigDefTest {
   void declaresEveryKeyOnceWithDocumentationAndADistinctEnvironmentName() {
     Set<String> names = new HashSet<>();
     Set<String> env = new HashSet<>();
-    for (ConfigKey k : WorkerConfigDef.keys()) {
+    for (ConfigKey<?> k : WorkerConfigDef.keys()) {
       assertTrue(names.add(k.name()), k.name());
       assertTrue(env.add(WorkerConfigDef.envName(k.name())), k.name());
       assertTrue(k.documentation().endsWith("."), k.name() + " documentation should be a sentence");
     }
-    assertEquals(35, names.size());
+    assertEquals(36, names.size());
     assertEquals(
-        List.of(WorkerConfigDef.BOOTSTRAP_SERVERS_CONFIG),
+        List.of(WorkerConfigDef.BOOTSTRAP_SERVERS.name()),
         WorkerConfigDef.keys().stream().filter(ConfigKey::required).map(ConfigKey::name).toList());
   }
 
@@ -183,18 +184,44 @@ class WorkerConfigDefTest {
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class,
-            () -> new ConfigKey("x.size", ConfigType.INT, "0", Validator.atLeast(1), "Doc."));
+            () -> new ConfigKey<>(ConfigKey.INT, "x.size", "0", Validator.atLeast(1), "Doc."));
     assertEquals(
         "Invalid value 0 for configuration x.size: must be at least 1 (the declared default)",
         e.getMessage());
     assertThrows(
         IllegalArgumentException.class,
-        () -> new ConfigKey("kafka.x", ConfigType.STRING, "", Validator.any(), "Doc."));
+        () -> new ConfigKey<>(ConfigKey.STRING, "kafka.x", "", Validator.any(), "Doc."));
   }
 
   @Test
   void findsDeclaredKeysOnlyByTheirExactName() {
     assertTrue(WorkerConfigDef.find("batch.max-size").isPresent());
     assertFalse(WorkerConfigDef.find("BATCH.MAX-SIZE").isPresent());
+  }
+
+  @Test
+  void declaresKafkaConfigAsTheOnlyKeyUnderTheKafkaPrefix() {
+    assertEquals(
+        List.of("kafka.config"),
+        WorkerConfigDef.keys().stream()
+            .map(ConfigKey::name)
+            .filter(n -> n.startsWith("kafka."))
+            .toList());
+    assertEquals("INCEPTION_STREAM_KAFKA_CONFIG", WorkerConfigDef.envName("kafka.config"));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            new ConfigKey<>(ConfigKey.PATH, "kafka.consumer.config", "", Validator.any(), "Doc."));
+  }
+
+  @Test
+  void typesEveryDefaultAsTheKeysTypeReadsIt() {
+    for (ConfigKey<?> k : WorkerConfigDef.keys()) {
+      if (!k.required()) {
+        Object parsed = k.parse(k.defaultValue());
+        assertEquals(k.type().parse(k.defaultValue()), parsed, k.name());
+        assertEquals(parsed, k.cast(parsed), k.name());
+      }
+    }
   }
 }

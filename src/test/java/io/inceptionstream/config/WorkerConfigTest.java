@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -410,7 +411,7 @@ class WorkerConfigTest {
     ConfigException e =
         assertThrows(
             ConfigException.class,
-            () -> WorkerConfig.fromSettings(s, Map.of("group.id", "g"), Map.of(), Map.of()));
+            () -> new WorkerConfig(s, Map.of("group.id", "g"), Map.of(), Map.of()));
     assertEquals(
         List.of(
             "Missing required configuration bootstrap-servers which has no default value",
@@ -427,7 +428,7 @@ class WorkerConfigTest {
     List<String> taps = new ArrayList<>(List.of("b5"));
     s.put("embedding.taps", taps);
     Map<String, String> consumer = new HashMap<>(Map.of("fetch.min.bytes", "1"));
-    WorkerConfig c = WorkerConfig.fromSettings(s, consumer, Map.of(), Map.of());
+    WorkerConfig c = new WorkerConfig(s, consumer, Map.of(), Map.of());
     taps.add("a3");
     consumer.put("fetch.max.bytes", "2");
     assertEquals(List.of("b5"), c.embeddingTaps());
@@ -437,9 +438,252 @@ class WorkerConfigTest {
     assertThrows(UnsupportedOperationException.class, () -> c.describe().put("group", "x"));
   }
 
+  /** A declared key, a value other than its default, and its accessor. */
+  private record Row(String key, String other, Function<WorkerConfig, Object> accessor) {}
+
+  private static final List<Row> ROWS =
+      List.of(
+          new Row("bootstrap-servers", "other:1", WorkerConfig::bootstrapServers),
+          new Row("group", "g2", WorkerConfig::group),
+          new Row("model", "/m", WorkerConfig::model),
+          new Row("topics.input", "in", WorkerConfig::inputTopic),
+          new Row("topics.predictions", "pred", WorkerConfig::predictionsTopic),
+          new Row("topics.embeddings", "emb", WorkerConfig::embeddingsTopic),
+          new Row("topics.dead-letter", "dead", WorkerConfig::deadLetterTopic),
+          new Row("topics.create", "true", WorkerConfig::createTopics),
+          new Row("topics.partitions", "7", WorkerConfig::topicPartitions),
+          new Row("topics.replication-factor", "3", WorkerConfig::topicReplicationFactor),
+          new Row("embedding.taps", "a3,b4", WorkerConfig::embeddingTaps),
+          new Row("embedding.normalize", "true", WorkerConfig::normalizeEmbeddings),
+          new Row("prediction.top-k", "9", WorkerConfig::topK),
+          new Row("inference.engine", "pytorch", WorkerConfig::engine),
+          new Row("inference.device", "gpu1", WorkerConfig::device),
+          new Row("inference.threads", "11", WorkerConfig::threads),
+          new Row("inference.compiled", "false", WorkerConfig::compiled),
+          new Row("batch.max-size", "13", WorkerConfig::batchMaxSize),
+          new Row("batch.max-delay", "17ms", WorkerConfig::batchMaxDelay),
+          new Row("pipeline.max-in-flight", "300", WorkerConfig::maxInFlight),
+          new Row("pipeline.resume-below", "19", WorkerConfig::resumeBelow),
+          new Row("pipeline.max-in-flight-bytes", "2097153", WorkerConfig::maxInFlightBytes),
+          new Row("pipeline.decode-threads", "23", WorkerConfig::decodeThreads),
+          new Row("image.max-bytes", "29", WorkerConfig::imageMaxBytes),
+          new Row("image.max-pixels", "31", WorkerConfig::imageMaxPixels),
+          new Row("delivery", "exactly-once", WorkerConfig::delivery),
+          new Row("exactly-once.transactional-id", "tx2", WorkerConfig::transactionalId),
+          new Row("worker.id", "w2", WorkerConfig::workerId),
+          new Row("commit.interval", "37ms", WorkerConfig::commitInterval),
+          new Row("shutdown.timeout", "41s", WorkerConfig::shutdownTimeout),
+          new Row("connect.timeout", "43s", WorkerConfig::connectTimeout),
+          new Row("metrics.enabled", "false", WorkerConfig::metricsEnabled),
+          new Row("metrics.bind", "127.0.0.1", WorkerConfig::metricsBind),
+          new Row("metrics.port", "47", WorkerConfig::metricsPort),
+          new Row("metrics.jmx", "false", WorkerConfig::jmxEnabled),
+          new Row("kafka.config", "", c -> c.get(WorkerConfigDef.KAFKA_CONFIG)));
+
+  @Test
+  void wiresEveryAccessorToItsOwnKeyAndNoOther() throws IOException {
+    String clientFile = Files.createFile(dir.resolve("client.properties")).toString();
+    // the transactional id is set, so that group and worker.id do not change it by derivation
+    Map<String, String> base =
+        flags("exactly-once.transactional-id", "tx", "kafka.config", clientFile);
+    WorkerConfig before = load(base);
+    assertEquals(
+        WorkerConfigDef.keys().stream().map(ConfigKey::name).sorted().toList(),
+        ROWS.stream().map(Row::key).sorted().toList(),
+        "one row per declared key");
+    for (Row changed : ROWS) {
+      Map<String, String> flags = new LinkedHashMap<>(base);
+      flags.put(changed.key(), changed.other());
+      WorkerConfig after = load(flags);
+      for (Row row : ROWS) {
+        ConfigKey<?> key = WorkerConfigDef.key(row.key());
+        assertEquals(
+            row == changed,
+            !before.get(key).equals(after.get(key)),
+            "get(" + row.key() + ") when " + changed.key() + " changes");
+        assertEquals(
+            row == changed,
+            !row.accessor().apply(before).equals(row.accessor().apply(after)),
+            row.key() + "'s accessor when " + changed.key() + " changes");
+      }
+    }
+  }
+
+  @Test
+  void getsOnlyTheKeysWorkerConfigDefDeclares() {
+    WorkerConfig c = load(flags("batch.max-size", "24"));
+    int size = c.get(WorkerConfigDef.BATCH_MAX_SIZE);
+    assertEquals(24, size);
+    ConfigKey<Integer> lookalike =
+        new ConfigKey<>(
+            ConfigKey.INT, "batch.max-size", "32", Validator.any(), "Not the declared one.");
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> c.get(lookalike));
+    assertEquals("Undeclared configuration key batch.max-size", e.getMessage());
+    assertThrows(UnsupportedOperationException.class, () -> c.values().put("group", "x"));
+  }
+
+  @Test
+  void refusesUnknownNamesAndValuesOfTheWrongTypeInARecordBuiltWithoutTheLoader() {
+    Map<String, Object> s = typedDefaults();
+    s.put("colour", "blue");
+    s.put("batch.max-size", 8L);
+    s.remove("group");
+    ConfigException e =
+        assertThrows(
+            ConfigException.class, () -> new WorkerConfig(s, Map.of(), Map.of(), Map.of()));
+    assertEquals(
+        List.of(
+            "Unknown configuration colour",
+            "Missing value for configuration group",
+            "Invalid value 8 for configuration batch.max-size: must be of type int, not java.lang.Long"),
+        e.problems());
+  }
+
+  @Test
+  void appliesTheKafkaConfigFileToEveryClientBelowEveryKafkaKeyFromAnySource() throws IOException {
+    Path client =
+        Files.writeString(
+            dir.resolve("client.properties"),
+            String.join(
+                "\n",
+                "# as for kafka-console-consumer --command-config",
+                "security.protocol=SSL",
+                "client.rack=from-client-file",
+                "linger.ms=1",
+                "request.timeout.ms=1",
+                "fetch.min.bytes=1"));
+    Path f =
+        file(
+            "bootstrap-servers=b:9092",
+            "kafka.config=" + client,
+            "kafka.client.rack=from-worker-file");
+    Map<String, String> env = Map.of("INCEPTION_STREAM_KAFKA_PRODUCER_LINGER_MS", "7");
+    WorkerConfig c =
+        load(
+            f,
+            env,
+            Map.of("kafka.admin.request.timeout.ms", "9", "kafka.consumer.fetch.min.bytes", "2"));
+    assertEquals(
+        Map.of(
+            "security.protocol", "SSL",
+            "client.rack", "from-worker-file",
+            "linger.ms", "1",
+            "request.timeout.ms", "1",
+            "fetch.min.bytes", "2"),
+        c.kafkaConsumer());
+    assertEquals(
+        Map.of(
+            "security.protocol", "SSL",
+            "client.rack", "from-worker-file",
+            "linger.ms", "7",
+            "request.timeout.ms", "1",
+            "fetch.min.bytes", "1"),
+        c.kafkaProducer());
+    assertEquals(
+        Map.of(
+            "security.protocol", "SSL",
+            "client.rack", "from-worker-file",
+            "linger.ms", "1",
+            "request.timeout.ms", "9",
+            "fetch.min.bytes", "1"),
+        c.kafkaAdmin());
+    assertEquals(client.toString(), c.describe().get("kafka.config"));
+  }
+
+  @Test
+  void takesKafkaConfigFromTheEnvironmentAndReadsNoFileWhenItIsEmpty() throws IOException {
+    Path client = Files.writeString(dir.resolve("client.properties"), "security.protocol=SSL\n");
+    WorkerConfig fromEnv =
+        load(null, Map.of("INCEPTION_STREAM_KAFKA_CONFIG", client.toString()), BOOTSTRAP);
+    assertEquals(client.toString(), fromEnv.get(WorkerConfigDef.KAFKA_CONFIG));
+    assertEquals(Map.of("security.protocol", "SSL"), fromEnv.kafkaAdmin());
+    WorkerConfig none =
+        load(
+            null,
+            Map.of("INCEPTION_STREAM_KAFKA_CONFIG", client.toString()),
+            flags("kafka.config", ""));
+    assertEquals("", none.get(WorkerConfigDef.KAFKA_CONFIG));
+    assertEquals(Map.of(), none.kafkaConsumer());
+  }
+
+  @Test
+  void refusesPropertiesTheWorkerSetsItselfInTheKafkaConfigFileNamingTheFile() throws IOException {
+    Path client =
+        Files.writeString(
+            dir.resolve("client.properties"),
+            "key.serializer=x\ngroup.id=g\nsecurity.protocol=SSL\nbootstrap.servers=b:1\n");
+    ConfigException e =
+        failure(
+            null,
+            Map.of(),
+            flags("kafka.config", client.toString(), "kafka.enable.auto.commit", "true"));
+    String in = " in kafka.config file " + client + ": the worker sets the ";
+    assertEquals(
+        List.of(
+            "Invalid property bootstrap.servers"
+                + in
+                + "consumer, producer and admin property bootstrap.servers itself; use bootstrap-servers instead",
+            "Invalid property group.id"
+                + in
+                + "consumer property group.id itself; use group instead",
+            "Invalid property key.serializer"
+                + in
+                + "producer property key.serializer itself; the wire format fixes it",
+            "Invalid configuration kafka.enable.auto.commit: the worker sets the consumer property enable.auto.commit itself; it commits offsets once their results are acknowledged (see commit.interval)"),
+        e.problems());
+  }
+
+  @Test
+  void reportsAMissingKafkaConfigFileByKeyAndPathWithTheOtherProblems() {
+    Path missing = dir.resolve("nowhere.properties");
+    ConfigException e =
+        failure(null, Map.of(), flags("kafka.config", missing.toString(), "batch.max-size", "0"));
+    assertEquals(
+        List.of(
+            "Invalid value 0 for configuration batch.max-size: must be at least 1",
+            "Cannot read kafka.config file " + missing + ": no such file"),
+        e.problems());
+  }
+
+  @Test
+  void hidesCredentialsFromTheKafkaConfigFileAndDescribesAConfigurationThatLoadsBack()
+      throws IOException {
+    Path client =
+        Files.writeString(
+            dir.resolve("client.properties"),
+            String.join(
+                "\n",
+                "sasl.jaas.config=PlainLoginModule required password=\"s3cr3t\";",
+                "ssl.truststore.password=s3cr3t",
+                "ssl.keystore.key=-----BEGIN PRIVATE KEY----- s3cr3t",
+                "security.protocol=SASL_SSL"));
+    WorkerConfig c = load(flags("kafka.config", client.toString(), "kafka.linger.ms", "5"));
+    Map<String, String> d = c.describe();
+    for (String clientName : List.of("consumer", "producer", "admin")) {
+      String prefix = "kafka." + clientName + ".";
+      assertEquals("[hidden]", d.get(prefix + "sasl.jaas.config"), d.toString());
+      assertEquals("[hidden]", d.get(prefix + "ssl.truststore.password"), d.toString());
+      assertEquals("[hidden]", d.get(prefix + "ssl.keystore.key"), d.toString());
+      assertEquals("SASL_SSL", d.get(prefix + "security.protocol"), d.toString());
+    }
+    assertFalse(d.toString().contains("s3cr3t"), d.toString());
+    assertFalse(c.toString().contains("s3cr3t"), c.toString());
+    assertEquals("s3cr3t", c.kafkaProducer().get("ssl.truststore.password"));
+
+    Map<String, String> again = new LinkedHashMap<>();
+    d.forEach(
+        (k, v) -> {
+          if (!v.equals("[hidden]")) {
+            again.put(k, v);
+          }
+        });
+    assertEquals(c, load(again), "the file is read again and gives the hidden values back");
+  }
+
   private static Map<String, Object> typedDefaults() {
     Map<String, Object> s = new LinkedHashMap<>();
-    for (ConfigKey k : WorkerConfigDef.keys()) {
+    for (ConfigKey<?> k : WorkerConfigDef.keys()) {
       s.put(k.name(), k.required() ? "broker:9092" : k.type().parse(k.defaultValue()));
     }
     s.put("worker.id", "w");
