@@ -205,6 +205,11 @@ public record WorkerConfig(
     return get(INFERENCE_COMPILED);
   }
 
+  /** {@code inference.timeout}. */
+  public Duration inferenceTimeout() {
+    return get(INFERENCE_TIMEOUT);
+  }
+
   /** {@code batch.max-size}. */
   public int batchMaxSize() {
     return get(BATCH_MAX_SIZE);
@@ -235,6 +240,11 @@ public record WorkerConfig(
     return get(PIPELINE_DECODE_THREADS);
   }
 
+  /** {@code pipeline.decode-timeout}. */
+  public Duration decodeTimeout() {
+    return get(PIPELINE_DECODE_TIMEOUT);
+  }
+
   /** {@code image.max-bytes}. */
   public int imageMaxBytes() {
     return get(IMAGE_MAX_BYTES);
@@ -243,6 +253,11 @@ public record WorkerConfig(
   /** {@code image.max-pixels}. */
   public long imageMaxPixels() {
     return get(IMAGE_MAX_PIXELS);
+  }
+
+  /** {@code image.decode-pixel-budget}. */
+  public long imageDecodePixelBudget() {
+    return get(IMAGE_DECODE_PIXEL_BUDGET);
   }
 
   /** {@code delivery}. */

@@ -197,6 +197,16 @@ public final class WorkerConfigDef {
           Validator.any(),
           "On MXNet, run the compiled graph (same outputs, faster); false runs the block op by op.");
 
+  public static final ConfigKey<Duration> INFERENCE_TIMEOUT =
+      define(
+          DURATION,
+          "inference.timeout",
+          "60s",
+          Validator.atLeast(Duration.ofSeconds(1)),
+          "Longest one batch's forward pass may take; past it /health/live turns red and the worker"
+              + " stops with exit code 1, leaving the batch uncommitted (a hung engine never stalls"
+              + " the stream unseen).");
+
   public static final ConfigKey<Integer> BATCH_MAX_SIZE =
       define(
           INT,
@@ -247,6 +257,16 @@ public final class WorkerConfigDef {
           Validator.atLeast(0),
           "Threads decoding and resizing images; 0 means one per core.");
 
+  public static final ConfigKey<Duration> PIPELINE_DECODE_TIMEOUT =
+      define(
+          DURATION,
+          "pipeline.decode-timeout",
+          "60s",
+          Validator.atLeast(Duration.ofMillis(100)),
+          "Longest one record may take to decode, counted from when a decode thread starts on it;"
+              + " past it the decode is cancelled and the record goes to the dead-letter topic as"
+              + " DECODE_TIMEOUT.");
+
   public static final ConfigKey<Integer> IMAGE_MAX_BYTES =
       define(
           INT,
@@ -263,6 +283,16 @@ public final class WorkerConfigDef {
           Validator.atLeast(1),
           "Largest width x height accepted, read from the image header before decoding; larger images"
               + " go to the dead-letter topic.");
+
+  public static final ConfigKey<Long> IMAGE_DECODE_PIXEL_BUDGET =
+      define(
+          LONG,
+          "image.decode-pixel-budget",
+          "80000000",
+          Validator.between(1, Integer.MAX_VALUE),
+          "Most pixels decoded at once by all decode threads together (about 8 bytes of heap"
+              + " each); a decode waits until its image's width x height is free. At least"
+              + " image.max-pixels.");
 
   public static final ConfigKey<String> DELIVERY =
       define(
@@ -440,6 +470,15 @@ public final class WorkerConfigDef {
                 "",
                 "must not be empty once resolved (WorkerConfig.load derives the empty default)"));
       }
+    }
+    if (values.get(IMAGE_MAX_PIXELS.name()) instanceof Long most
+        && values.get(IMAGE_DECODE_PIXEL_BUDGET.name()) instanceof Long budget
+        && budget < most) {
+      problems.add(
+          ConfigException.invalidValue(
+              IMAGE_DECODE_PIXEL_BUDGET.name(),
+              budget.toString(),
+              "must be at least " + IMAGE_MAX_PIXELS.name() + " (" + most + ")"));
     }
     Object maxSize = values.get(BATCH_MAX_SIZE.name());
     Object maxInFlight = values.get(PIPELINE_MAX_IN_FLIGHT.name());

@@ -201,7 +201,11 @@ public final class Worker implements AutoCloseable {
     decodePool = Executors.newFixedThreadPool(threads, named("decode"));
     RecordDecoder decoder =
         new RecordDecoder(
-            new ImageDecoder(new ImageLimits(config.imageMaxBytes(), config.imageMaxPixels())));
+            new ImageDecoder(
+                new ImageLimits(
+                    config.imageMaxBytes(),
+                    config.imageMaxPixels(),
+                    config.imageDecodePixelBudget())));
     LinkedBlockingQueue<CompletableFuture<Item>> decoded = new LinkedBlockingQueue<>();
     batcher =
         new MicroBatcher(

@@ -357,6 +357,18 @@ class WorkerConfigTest {
   }
 
   @Test
+  void refusesADecodePixelBudgetSmallerThanTheLargestAcceptedImage() {
+    ConfigException e =
+        failure(
+            null, Map.of(), flags("image.max-pixels", "1000", "image.decode-pixel-budget", "999"));
+    assertEquals(
+        List.of(
+            "Invalid value 999 for configuration image.decode-pixel-budget: must be at least"
+                + " image.max-pixels (1000)"),
+        e.problems());
+  }
+
+  @Test
   void reportsAMissingOrUnreadableFileByItsPath() throws IOException {
     Path missing = dir.resolve("nowhere.properties");
     ConfigException e = failure(missing, Map.of(), BOOTSTRAP);
@@ -468,6 +480,9 @@ class WorkerConfigTest {
           new Row("pipeline.decode-threads", "23", WorkerConfig::decodeThreads),
           new Row("image.max-bytes", "29", WorkerConfig::imageMaxBytes),
           new Row("image.max-pixels", "31", WorkerConfig::imageMaxPixels),
+          new Row("image.decode-pixel-budget", "90000001", WorkerConfig::imageDecodePixelBudget),
+          new Row("pipeline.decode-timeout", "7s", WorkerConfig::decodeTimeout),
+          new Row("inference.timeout", "9s", WorkerConfig::inferenceTimeout),
           new Row("delivery", "exactly-once", WorkerConfig::delivery),
           new Row("exactly-once.transactional-id", "tx2", WorkerConfig::transactionalId),
           new Row("worker.id", "w2", WorkerConfig::workerId),
