@@ -224,7 +224,7 @@ public final class Worker implements AutoCloseable {
             exactlyOnce);
     ExecutorService pool = decodePool;
     poll =
-        new PollLoop(
+        PollLoop.withKafkaConsumer(
             settings,
             consumerProps,
             (InputRecord r) ->
