@@ -1,48 +1,45 @@
 package io.inceptionstream.ingest;
 
+import io.inceptionstream.lifecycle.Clock;
 import io.inceptionstream.lifecycle.Failure;
 import io.inceptionstream.lifecycle.InputRecord;
 import io.inceptionstream.lifecycle.Ownership;
 import io.inceptionstream.metrics.WorkerMetrics;
 import java.time.Duration;
+import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.CloseOptions;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The poll thread, sole owner of the {@link KafkaConsumer}. It registers every polled record in the
- * {@link OffsetTracker} and hands it on in poll order; it never blocks on the pipeline: when
- * records in flight (or their bytes) would pass the bound it pauses its partitions and keeps
- * polling, and resumes them below the low-water mark. At least once, it commits per partition the
- * offset after the longest prefix of completed records; completions arrive from other threads
- * through a queue. Each assignment of a partition gets an epoch ({@link Ownership}): on revocation
- * it waits (bounded) for the partition's records in flight and commits them, then ends the epoch,
- * so whatever is left is skipped downstream and never committed here. On {@link #stop()} it stops
- * fetching, waits for in-flight records up to the shutdown timeout, ends every epoch, commits and
- * closes the consumer.
+ * The poll thread, sole owner of the consumer. It registers every polled record in the {@link
+ * OffsetTracker} and hands it on in poll order; it never blocks on the pipeline: when records in
+ * flight (or their bytes) would pass the bound it pauses its partitions and keeps polling, and
+ * resumes them below the low-water mark ({@link Backpressure}). At least once, it commits per
+ * partition the offset after the longest prefix of completed records ({@link OffsetCommitter});
+ * completions arrive from other threads through a queue. Each assignment of a partition gets an
+ * epoch ({@link AssignmentEpochs}): on revocation it waits (bounded) for the partition's records in
+ * flight and commits them, then ends the epoch, so whatever is left is skipped downstream and never
+ * committed here. On {@link #stop()} it stops fetching, waits for in-flight records up to the
+ * shutdown timeout, ends every epoch, commits and closes the consumer. {@link #run()} on the poll
+ * thread; {@link #completed}, {@link #stop}, {@link #owns} and the getters from any thread.
  */
 public final class PollLoop implements Runnable, Ownership {
 
@@ -53,7 +50,12 @@ public final class PollLoop implements Runnable, Ownership {
    * While paused, poll() cannot return records and would sleep its whole timeout: poll briefly so
    * completions are seen, and partitions resumed, within milliseconds.
    */
-  private static final Duration PAUSED_POLL = Duration.ofMillis(5);
+  static final Duration PAUSED_POLL = Duration.ofMillis(5);
+
+  /** How often revocation looks for completions while it waits for its records. */
+  static final Duration REVOKE_CHECK = Duration.ofMillis(10);
+
+  private static final long LAG_INTERVAL_NANOS = 1_000_000_000L;
 
   /**
    * Bounds and timing.
@@ -77,90 +79,105 @@ public final class PollLoop implements Runnable, Ownership {
       boolean exactlyOnce) {}
 
   private final Settings settings;
-  private final KafkaConsumer<byte[], byte[]> consumer;
-  private final Consumer<InputRecord> downstream;
+  private final Consumer<byte[], byte[]> consumer;
+  private final Clock clock;
+  private final java.util.function.Consumer<InputRecord> downstream;
   private final Failure failure;
+  private final WorkerMetrics metrics;
+  private final Duration revokeWait;
   private final OffsetTracker<TopicPartition> tracker = new OffsetTracker<>();
   private final Queue<InputRecord> completions = new ConcurrentLinkedQueue<>();
-  private final Map<TopicPartition, Long> epochs = new ConcurrentHashMap<>();
-  private final Map<TopicPartition, Long> positions = new HashMap<>();
-  private final Map<TopicPartition, Long> committed = new HashMap<>();
+  private final AssignmentEpochs epochs = new AssignmentEpochs();
+  private final Backpressure backpressure;
+  private final OffsetCommitter commits;
   private final Map<TopicPartition, Long> lastRegistered = new HashMap<>();
-  private final int maxPollRecords;
-  private final Duration revokeWait;
-  private final WorkerMetrics metrics;
   private volatile boolean stopping;
   private volatile boolean assignedOnce;
   private volatile ConsumerGroupMetadata groupMetadata;
+  // Published for the gauges, which read them from the metrics threads.
   private volatile int inFlight;
   private volatile long inFlightBytes;
+  private volatile int maxSeenInFlight;
   private volatile int pausedCount;
   private volatile int assignedCount;
   private volatile long lag;
-  private volatile int maxSeenInFlight;
-  private volatile long pauses;
-  private volatile long resumes;
-  private long nextEpoch;
+
+  /** Records of ended epochs still in the pipeline: they count as in flight until they drain. */
   private int abandoned;
-  private boolean paused;
+
+  /** Set before the final close, whose revocation must neither wait nor commit again. */
   private boolean closing;
-  private long lastCommitNanos = System.nanoTime();
+
   private long lastLagNanos;
 
   /**
-   * @param consumerProperties merged consumer settings (bootstrap servers, group, user overrides)
+   * @param consumerProperties how the consumer was configured (its max.poll.records, the revocation
+   *     wait)
+   * @param consumer a consumer created with {@code consumerProperties}, owned by this loop from now
+   * @param clock time for the commit interval, the drain deadlines, the lag sampling and the poll
+   *     timestamps; the revocation wait sleeps on it
    * @param downstream receives every polled record, in poll order, on this thread; must not block
    */
   public PollLoop(
       Settings settings,
-      Map<String, Object> consumerProperties,
-      Consumer<InputRecord> downstream,
+      ConsumerProperties consumerProperties,
+      Consumer<byte[], byte[]> consumer,
+      Clock clock,
+      java.util.function.Consumer<InputRecord> downstream,
       Failure failure,
       WorkerMetrics metrics) {
     this.settings = settings;
+    this.consumer = consumer;
+    this.clock = clock;
     this.downstream = downstream;
     this.failure = failure;
     this.metrics = metrics;
-    Map<String, Object> props = new HashMap<>(defaults(settings.maxInFlight()));
-    props.putAll(consumerProperties);
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    props.put(
-        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    int requested =
-        Integer.parseInt(String.valueOf(props.get(ConsumerConfig.MAX_POLL_RECORDS_CONFIG)));
-    this.maxPollRecords = Math.max(1, Math.min(requested, Math.max(1, settings.maxInFlight() / 4)));
-    props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(maxPollRecords));
-    long maxPollInterval =
-        Long.parseLong(
-            String.valueOf(
-                props.getOrDefault(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, "300000")));
-    // The revocation wait runs inside poll(): keep it well inside max.poll.interval.ms.
-    this.revokeWait =
-        Duration.ofMillis(Math.min(settings.drainTimeout().toMillis(), maxPollInterval * 8 / 10));
-    this.consumer = new KafkaConsumer<>(props);
+    this.revokeWait = consumerProperties.revokeWait();
+    this.backpressure =
+        new Backpressure(
+            settings.maxInFlight(),
+            settings.resumeBelow(),
+            settings.maxInFlightBytes(),
+            consumerProperties.maxPollRecords());
+    this.commits =
+        new OffsetCommitter(
+            consumer, tracker, epochs, clock, settings.commitInterval(), settings.exactlyOnce());
+    // The first lag sample is due at once.
+    this.lastLagNanos = clock.nanoTime() - LAG_INTERVAL_NANOS;
     metrics.gauge(WorkerMetrics.IN_FLIGHT, () -> inFlight);
     metrics.gauge(WorkerMetrics.IN_FLIGHT_BYTES, () -> inFlightBytes);
     metrics.gauge(WorkerMetrics.PAUSED_PARTITIONS, () -> pausedCount);
     metrics.gauge(WorkerMetrics.ASSIGNED_PARTITIONS, () -> assignedCount);
     metrics.gauge(WorkerMetrics.CONSUMER_LAG, () -> lag);
     metrics.gauge(WorkerMetrics.IN_FLIGHT_MAX, () -> maxSeenInFlight);
-    metrics.gauge(WorkerMetrics.PAUSES, () -> pauses);
-    metrics.gauge(WorkerMetrics.RESUMES, () -> resumes);
+    metrics.gauge(WorkerMetrics.PAUSES, backpressure::pauses);
+    metrics.gauge(WorkerMetrics.RESUMES, backpressure::resumes);
   }
 
-  /** The worker's consumer defaults; user settings override them. */
-  public static Map<String, Object> defaults(int maxInFlight) {
-    Map<String, Object> d = new LinkedHashMap<>();
-    d.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    d.put(
-        ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
-        CooperativeStickyAssignor.class.getName());
-    d.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    d.put(
-        ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
-        Integer.toString(Math.max(1, Math.min(500, maxInFlight / 4))));
-    return d;
+  /**
+   * The worker's poll loop on a {@link KafkaConsumer} and the system clock.
+   *
+   * @param consumerProperties merged consumer settings (bootstrap servers, group, user overrides);
+   *     see {@link ConsumerProperties#of}
+   * @param downstream receives every polled record, in poll order, on the poll thread; must not
+   *     block
+   */
+  public static PollLoop withKafkaConsumer(
+      Settings settings,
+      Map<String, Object> consumerProperties,
+      java.util.function.Consumer<InputRecord> downstream,
+      Failure failure,
+      WorkerMetrics metrics) {
+    ConsumerProperties props =
+        ConsumerProperties.of(settings.maxInFlight(), settings.drainTimeout(), consumerProperties);
+    return new PollLoop(
+        settings,
+        props,
+        new KafkaConsumer<>(props.properties()),
+        Clock.SYSTEM,
+        downstream,
+        failure,
+        metrics);
   }
 
   /**
@@ -191,13 +208,7 @@ public final class PollLoop implements Runnable, Ownership {
 
   @Override
   public boolean owns(InputRecord record) {
-    Long epoch = epochs.get(new TopicPartition(record.topic(), record.partition()));
-    return epoch != null && epoch == record.epoch();
-  }
-
-  /** Records in flight now (completed ones excluded, abandoned ones included until they drain). */
-  public int inFlight() {
-    return inFlight;
+    return epochs.owns(record);
   }
 
   /** Closes the consumer when the loop never ran (a worker that failed to start). */
@@ -208,35 +219,47 @@ public final class PollLoop implements Runnable, Ownership {
   @Override
   public void run() {
     try {
-      consumer.subscribe(List.of(settings.topic()), new Rebalance());
-      groupMetadata = consumer.groupMetadata();
+      subscribe();
       while (!stopping && !failure.failed()) {
-        ConsumerRecords<byte[], byte[]> records = consumer.poll(paused ? PAUSED_POLL : POLL);
-        groupMetadata = consumer.groupMetadata();
-        long now = System.currentTimeMillis();
-        for (ConsumerRecord<byte[], byte[]> r : records) {
-          TopicPartition tp = new TopicPartition(r.topic(), r.partition());
-          Long last = lastRegistered.get(tp);
-          if (last != null && r.offset() <= last) {
-            reset(tp, r.offset(), last);
-          }
-          lastRegistered.put(tp, r.offset());
-          InputRecord in = toInput(r, now, epochs.getOrDefault(tp, -1L));
-          tracker.register(tp, r.offset(), in.sizeInBytes());
-          metrics.recordsIn.mark();
-          downstream.accept(in);
-        }
-        sampleInFlight();
-        drainCompletions();
-        applyBackpressure();
-        maybeCommit(false);
-        maybeUpdateLag();
+        pollOnce();
       }
       shutdown();
     } catch (Throwable e) {
       failure.fail("poll loop", e);
       closeQuietly();
     }
+  }
+
+  // subscribe() and pollOnce() are the steps of run(), package-private so that unit tests can
+  // drive the loop one poll at a time on their own thread.
+
+  void subscribe() {
+    consumer.subscribe(List.of(settings.topic()), new Rebalance());
+    groupMetadata = consumer.groupMetadata();
+  }
+
+  void pollOnce() {
+    ConsumerRecords<byte[], byte[]> records =
+        consumer.poll(backpressure.paused() ? PAUSED_POLL : POLL);
+    groupMetadata = consumer.groupMetadata();
+    long now = clock.currentTimeMillis();
+    for (ConsumerRecord<byte[], byte[]> r : records) {
+      TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+      Long last = lastRegistered.get(tp);
+      if (last != null && r.offset() <= last) {
+        reset(tp, r.offset(), last);
+      }
+      lastRegistered.put(tp, r.offset());
+      InputRecord in = toInput(r, now, epochs.current(tp));
+      tracker.register(tp, r.offset(), in.sizeInBytes());
+      metrics.recordsIn.mark();
+      downstream.accept(in);
+    }
+    sampleInFlight();
+    drainCompletions();
+    applyBackpressure();
+    commits.maybeCommit();
+    maybeUpdateLag();
   }
 
   /** The partition's offsets went back (a reset after truncation): start a new epoch. */
@@ -247,11 +270,8 @@ public final class PollLoop implements Runnable, Ownership {
         last,
         offset);
     abandoned += tracker.forget(tp);
-    positions.remove(tp);
-    committed.remove(tp);
-    if (epochs.containsKey(tp)) {
-      epochs.put(tp, ++nextEpoch);
-    }
+    commits.forget(tp);
+    epochs.renew(tp);
   }
 
   private void shutdown() {
@@ -264,13 +284,14 @@ public final class PollLoop implements Runnable, Ownership {
           tracker.inFlight());
     }
     pauseAll();
-    long deadline = System.nanoTime() + settings.drainTimeout().toNanos();
+    backpressure.pausedAnyway();
+    long deadline = clock.nanoTime() + settings.drainTimeout().toNanos();
     drainCompletions();
-    while (tracker.inFlight() > 0 && System.nanoTime() < deadline && !failure.failed()) {
+    while (tracker.inFlight() > 0 && clock.nanoTime() < deadline && !failure.failed()) {
       consumer.poll(POLL);
       groupMetadata = consumer.groupMetadata();
       drainCompletions();
-      maybeCommit(false);
+      commits.maybeCommit();
     }
     drainCompletions();
     if (tracker.inFlight() > 0) {
@@ -279,8 +300,8 @@ public final class PollLoop implements Runnable, Ownership {
           tracker.inFlight());
     }
     // Whatever is still in the pipeline now belongs to no one: skip its outputs.
-    epochs.clear();
-    maybeCommit(true);
+    epochs.endAll();
+    commits.commitNow();
     closing = true;
     closeQuietly();
   }
@@ -296,7 +317,7 @@ public final class PollLoop implements Runnable, Ownership {
   private static InputRecord toInput(ConsumerRecord<byte[], byte[]> r, long now, long epoch) {
     List<Map.Entry<String, byte[]>> headers = new ArrayList<>();
     for (Header h : r.headers()) {
-      headers.add(new java.util.AbstractMap.SimpleImmutableEntry<>(h.key(), h.value()));
+      headers.add(new AbstractMap.SimpleImmutableEntry<>(h.key(), h.value()));
     }
     return new InputRecord(
         r.topic(),
@@ -314,8 +335,7 @@ public final class PollLoop implements Runnable, Ownership {
     InputRecord r;
     while ((r = completions.poll()) != null) {
       TopicPartition tp = new TopicPartition(r.topic(), r.partition());
-      Long epoch = epochs.get(tp);
-      if (epoch != null && epoch == r.epoch()) {
+      if (epochs.isCurrent(tp, r.epoch())) {
         tracker.complete(tp, r.offset());
       } else if (abandoned > 0) {
         abandoned--;
@@ -335,83 +355,28 @@ public final class PollLoop implements Runnable, Ownership {
 
   private void applyBackpressure() {
     int n = tracker.inFlight() + abandoned;
-    boolean overCount = n + maxPollRecords > settings.maxInFlight();
-    boolean overBytes = tracker.inFlightBytes() >= settings.maxInFlightBytes();
-    if (!paused && (overCount || overBytes)) {
-      pauseAll();
-      pauses++;
-      LOG.debug("Paused: {} records, {} bytes in flight", n, tracker.inFlightBytes());
-    } else if (paused
-        && !stopping
-        && !overCount
-        && n <= settings.resumeBelow()
-        && tracker.inFlightBytes() < settings.maxInFlightBytes() / 2) {
-      consumer.resume(consumer.paused());
-      paused = false;
-      pausedCount = 0;
-      resumes++;
-      LOG.debug("Resumed: {} records in flight", n);
+    switch (backpressure.update(n, tracker.inFlightBytes(), !stopping)) {
+      case PAUSE -> {
+        pauseAll();
+        LOG.debug("Paused: {} records, {} bytes in flight", n, tracker.inFlightBytes());
+      }
+      case RESUME -> {
+        consumer.resume(consumer.paused());
+        pausedCount = 0;
+        LOG.debug("Resumed: {} records in flight", n);
+      }
+      case NONE -> {}
     }
   }
 
   private void pauseAll() {
     consumer.pause(consumer.assignment());
-    paused = true;
     pausedCount = consumer.paused().size();
   }
 
-  /**
-   * Commits positions that advanced. Asynchronous commits only record success in their callback
-   * (which runs on this thread inside poll), so a failed one is simply sent again next time.
-   */
-  private void maybeCommit(boolean sync) {
-    if (settings.exactlyOnce()) {
-      return;
-    }
-    long now = System.nanoTime();
-    if (!sync && now - lastCommitNanos < settings.commitInterval().toNanos()) {
-      return;
-    }
-    lastCommitNanos = now;
-    positions.putAll(tracker.takeCommittable());
-    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-    positions.forEach(
-        (tp, off) -> {
-          if (!off.equals(committed.get(tp))) {
-            offsets.put(tp, new OffsetAndMetadata(off));
-          }
-        });
-    if (offsets.isEmpty()) {
-      return;
-    }
-    if (sync) {
-      try {
-        consumer.commitSync(offsets, Duration.ofSeconds(10));
-        offsets.forEach((tp, om) -> committed.put(tp, om.offset()));
-      } catch (RuntimeException e) {
-        LOG.warn(
-            "Commit of {} failed: {}; those records will be processed again",
-            offsets,
-            e.toString());
-      }
-    } else {
-      consumer.commitAsync(
-          offsets,
-          (done, error) -> {
-            if (error != null) {
-              LOG.warn(
-                  "Asynchronous commit failed ({}); the next commit sends it again",
-                  error.toString());
-            } else {
-              done.forEach((tp, om) -> committed.merge(tp, om.offset(), Math::max));
-            }
-          });
-    }
-  }
-
   private void maybeUpdateLag() {
-    long now = System.nanoTime();
-    if (now - lastLagNanos < 1_000_000_000L) {
+    long now = clock.nanoTime();
+    if (now - lastLagNanos < LAG_INTERVAL_NANOS) {
       return;
     }
     lastLagNanos = now;
@@ -424,10 +389,9 @@ public final class PollLoop implements Runnable, Ownership {
   }
 
   private void endEpoch(TopicPartition tp) {
-    epochs.remove(tp);
+    epochs.end(tp);
     abandoned += tracker.forget(tp);
-    positions.remove(tp);
-    committed.remove(tp);
+    commits.forget(tp);
     lastRegistered.remove(tp);
   }
 
@@ -443,26 +407,8 @@ public final class PollLoop implements Runnable, Ownership {
       }
       Set<TopicPartition> revoked = new HashSet<>(partitions);
       if (!closing) {
-        long deadline = System.nanoTime() + revokeWait.toNanos();
-        drainCompletions();
-        while (tracker.inFlight(revoked) > 0 && System.nanoTime() < deadline && !failure.failed()) {
-          try {
-            Thread.sleep(10);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            break;
-          }
-          drainCompletions();
-        }
-        int left = tracker.inFlight(revoked);
-        if (left > 0) {
-          LOG.warn(
-              "{} records of revoked {} unfinished after {}; they stay uncommitted and their outputs are skipped",
-              left,
-              revoked,
-              revokeWait);
-        }
-        maybeCommit(true);
+        awaitRevoked(revoked);
+        commits.commitNow();
       }
       for (TopicPartition tp : revoked) {
         endEpoch(tp);
@@ -470,6 +416,29 @@ public final class PollLoop implements Runnable, Ownership {
       sampleInFlight();
       assignedCount = consumer.assignment().size() - revoked.size();
       LOG.info("Revoked {}", revoked);
+    }
+
+    /** Waits, bounded, for the records of revoked partitions, so that they can be committed. */
+    private void awaitRevoked(Set<TopicPartition> revoked) {
+      long deadline = clock.nanoTime() + revokeWait.toNanos();
+      drainCompletions();
+      while (tracker.inFlight(revoked) > 0 && clock.nanoTime() < deadline && !failure.failed()) {
+        try {
+          clock.sleep(REVOKE_CHECK);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+        drainCompletions();
+      }
+      int left = tracker.inFlight(revoked);
+      if (left > 0) {
+        LOG.warn(
+            "{} records of revoked {} unfinished after {}; they stay uncommitted and their outputs are skipped",
+            left,
+            revoked,
+            revokeWait);
+      }
     }
 
     @Override
@@ -492,9 +461,9 @@ public final class PollLoop implements Runnable, Ownership {
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
       groupMetadata = consumer.groupMetadata();
       for (TopicPartition tp : partitions) {
-        epochs.put(tp, ++nextEpoch);
+        epochs.assign(tp);
       }
-      if (paused && !partitions.isEmpty()) {
+      if (backpressure.paused() && !partitions.isEmpty()) {
         consumer.pause(partitions);
         pausedCount = consumer.paused().size();
       }

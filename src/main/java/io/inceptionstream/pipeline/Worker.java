@@ -234,7 +234,7 @@ public final class Worker implements AutoCloseable {
             exactlyOnce);
     ExecutorService pool = decodePool;
     poll =
-        new PollLoop(
+        PollLoop.withKafkaConsumer(
             settings,
             consumerProps,
             (InputRecord r) ->
