@@ -26,6 +26,7 @@ import os
 import re
 import struct
 import sys
+import time
 import uuid
 from dataclasses import dataclass
 
@@ -141,10 +142,10 @@ def _canonical(s, namespace, seen):
         elif t == "fixed":
             out += ',"size":' + str(int(s["size"]))
         else:
-            fields = [
-                '{"name":' + json.dumps(f["name"]) + ',"type":' + _canonical(f["type"], inner, seen) + "}"
-                for f in s["fields"]
-            ]
+            fields = []
+            for f in s["fields"]:
+                field_type = _canonical(f["type"], inner, seen)
+                fields.append('{"name":%s,"type":%s}' % (json.dumps(f["name"]), field_type))
             out += ',"fields":[' + ",".join(fields) + "]"
         return out + "}"
     if t == "array":
@@ -255,8 +256,14 @@ def decode(value, schemas=None):
     schema = _schemas(schemas).by_fingerprint.get(fp)
     if schema is None:
         raise WireFormatError("Unknown writer schema fingerprint %016x" % fp)
-    reader = avro.io.DatumReader(schema, schema)
-    return schema.name, reader.read(avro.io.BinaryDecoder(io.BytesIO(value[10:])))
+    try:
+        body = avro.io.BinaryDecoder(io.BytesIO(value[10:]))
+        record = avro.io.DatumReader(schema, schema).read(body)
+    except Exception as e:  # python3-avro raises assorted types on a truncated or damaged body
+        raise WireFormatError(
+            "%s body does not decode: %s: %s" % (schema.name, type(e).__name__, e)
+        ) from e
+    return schema.name, record
 
 
 # Client properties: Java names that librdkafka spells differently or does not have.
@@ -338,7 +345,7 @@ def _unescape(text):
 
 
 def client_config(config):
-    """librdkafka properties from a dict or a ``client.properties`` path, in Java or librdkafka names.
+    """librdkafka properties from a dict or a ``client.properties`` path (Java or librdkafka names).
 
     Keys librdkafka shares with Java (bootstrap.servers, security.protocol, sasl.mechanism,
     client.id, ssl.key.password, ssl.keystore.location/password for PKCS#12, request.timeout.ms,
@@ -360,16 +367,20 @@ def client_config(config):
             continue
         if key == "sasl.jaas.config":
             if "OAuthBearerLoginModule" in value:
-                raise ValueError("sasl.jaas.config: OAUTHBEARER is not translated; set librdkafka's"
-                                 " sasl.oauthbearer.* properties instead")
+                raise ValueError(
+                    "sasl.jaas.config: OAUTHBEARER is not translated; set librdkafka's"
+                    " sasl.oauthbearer.* properties instead"
+                )
             options = dict(_JAAS.findall(value))
             for option, target in (("username", "sasl.username"), ("password", "sasl.password")):
                 if option in options:
                     out[target] = options[option].replace('\\"', '"').replace("\\\\", "\\")
         elif key == "ssl.truststore.location":
             if truststore_type != "PEM":
-                raise ValueError("ssl.truststore.location: librdkafka reads PEM CA files only; convert"
-                                 " the %s truststore to PEM and set ssl.truststore.type=PEM" % truststore_type)
+                raise ValueError(
+                    "ssl.truststore.location: librdkafka reads PEM CA files only; convert the %s"
+                    " truststore to PEM and set ssl.truststore.type=PEM" % truststore_type
+                )
             out["ssl.ca.location"] = value
         elif key == "ssl.truststore.password":
             continue  # a PEM truststore has none
@@ -380,8 +391,10 @@ def client_config(config):
             elif keystore_type == "PKCS12":
                 out[key] = value
             else:
-                raise ValueError("ssl.keystore.location: librdkafka reads PKCS12 or PEM keystores, not "
-                                 + keystore_type)
+                raise ValueError(
+                    "ssl.keystore.location: librdkafka reads PKCS12 or PEM keystores, not "
+                    + keystore_type
+                )
         elif key == "ssl.truststore.certificates":
             out["ssl.ca.pem"] = value
         elif key == "ssl.keystore.certificate.chain":
@@ -487,8 +500,6 @@ class Subscription:
         self._closed = False
 
     def __iter__(self):
-        import time
-
         from confluent_kafka import KafkaException
 
         last = time.monotonic()
@@ -529,7 +540,9 @@ class Subscription:
         self.close()
 
 
-def subscribe(config, topics=OUTPUT_TOPICS, group=None, from_beginning=True, idle_timeout=None, schemas=None):
+def subscribe(
+    config, topics=OUTPUT_TOPICS, group=None, from_beginning=True, idle_timeout=None, schemas=None
+):
     """Reads predictions, embeddings and dead letters (the worker's default topic names).
 
     Without ``group``, a fresh group that commits nothing (a tail, like ``kcat -C``); with one,

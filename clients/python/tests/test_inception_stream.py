@@ -148,6 +148,9 @@ class WireFormatTest(unittest.TestCase):
         value[2] ^= 0x01
         with self.assertRaisesRegex(isc.WireFormatError, "fingerprint [0-9a-f]{16}"):
             isc.decode(bytes(value))
+        whole = isc.encode_image_record({"id": "x", "image": PNG})
+        with self.assertRaisesRegex(isc.WireFormatError, "ImageRecord body does not decode"):
+            isc.decode(whole[:14])
 
 
 class ConfigTest(unittest.TestCase):
