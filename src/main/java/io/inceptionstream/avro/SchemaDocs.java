@@ -1,6 +1,8 @@
 package io.inceptionstream.avro;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.apache.avro.JsonProperties;
 import org.apache.avro.Schema;
 
@@ -31,9 +34,50 @@ public final class SchemaDocs {
         DeadLetter.getClassSchema());
   }
 
+  /**
+   * Every schema file, as a class-path resource (the {@code schemas/} directory is packaged): the
+   * current versions, then the older ones of {@link WireFormat#HISTORY}.
+   */
+  public static final List<String> FILES =
+      Stream.concat(
+              Stream.of(
+                  "schemas/ImageRecord.avsc",
+                  "schemas/Prediction.avsc",
+                  "schemas/Embedding.avsc",
+                  "schemas/DeadLetter.avsc"),
+              WireFormat.HISTORY.stream())
+          .toList();
+
+  /**
+   * Parses one schema file of {@link #FILES} with a fresh parser, as a client in any language does:
+   * each file defines every named type it uses.
+   */
+  public static Schema parseAlone(String resource) {
+    try (InputStream in = SchemaDocs.class.getClassLoader().getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IllegalStateException("Schema " + resource + " missing from the class path");
+      }
+      return new Schema.Parser().parse(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read " + resource, e);
+    }
+  }
+
   /** Markdown: one section per record type (nested records included), one row per field. */
   public static String reference() {
     StringBuilder sb = new StringBuilder();
+    sb.append("### Schema files\n\n").append("| file | type | fingerprint |\n|---|---|---|\n");
+    for (String file : FILES) {
+      Schema s = parseAlone(file);
+      sb.append("| `")
+          .append(file)
+          .append("` | ")
+          .append(s.getName())
+          .append(" | `")
+          .append(WireFormat.fingerprint(s))
+          .append("` |\n");
+    }
+    sb.append('\n');
     Set<String> done = new LinkedHashSet<>();
     List<Schema> queue = new ArrayList<>(topLevel());
     while (!queue.isEmpty()) {
