@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.inceptionstream.avro.PythonClients;
 import io.inceptionstream.broker.Topics;
 import io.inceptionstream.model.ModelDirectory;
 import io.inceptionstream.testing.ChildProcessKafka;
 import io.inceptionstream.testing.NoLeaksExtension;
+import io.inceptionstream.testing.PythonClients;
 import io.inceptionstream.testing.TestModels;
 import io.inceptionstream.testing.WorkerProcess;
 import io.inceptionstream.testing.Workers;

@@ -1,4 +1,4 @@
-package io.inceptionstream.avro;
+package io.inceptionstream.testing;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
