@@ -34,8 +34,8 @@ class ComposeStackTest {
     Map<String, JsonNode> services = new LinkedHashMap<>();
     DeployFiles.compose()
         .path("services")
-        .fields()
-        .forEachRemaining(f -> services.put(f.getKey(), f.getValue()));
+        .properties()
+        .forEach(f -> services.put(f.getKey(), f.getValue()));
     return services;
   }
 

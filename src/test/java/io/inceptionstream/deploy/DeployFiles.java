@@ -161,7 +161,7 @@ final class DeployFiles {
     if (e.isArray()) {
       throw new AssertionError("write environment as a map: " + e);
     }
-    e.fields().forEachRemaining(f -> env.put(f.getKey(), f.getValue().asText()));
+    e.properties().forEach(f -> env.put(f.getKey(), f.getValue().asText()));
     return env;
   }
 

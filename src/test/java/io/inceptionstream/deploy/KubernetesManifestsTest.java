@@ -442,8 +442,7 @@ class KubernetesManifestsTest {
     List<String> problems = new ArrayList<>();
     checkFields(scaledObject(), SCALED_OBJECT_FIELDS, "ScaledObject", problems);
     for (JsonNode t : scaledObject().path("spec").path("triggers")) {
-      for (Iterator<Map.Entry<String, JsonNode>> it = t.path("metadata").fields(); it.hasNext(); ) {
-        var f = it.next();
+      for (Map.Entry<String, JsonNode> f : t.path("metadata").properties()) {
         if (!KAFKA_TRIGGER_FIELDS.contains(f.getKey())) {
           problems.add("kafka trigger: unknown metadata " + f.getKey());
         }
