@@ -140,8 +140,17 @@ public final class Topics {
    * @throws BrokerException if none answers within {@code timeout}; the message names the address
    */
   public static void awaitReachable(String bootstrapServers, Duration timeout) {
+    awaitReachable(bootstrapServers, Map.of(), timeout);
+  }
+
+  /**
+   * {@link #awaitReachable(String, Duration)} with admin client properties (security settings), so
+   * that a secured cluster answers and a wrong credential fails within the timeout.
+   */
+  public static void awaitReachable(
+      String bootstrapServers, Map<String, String> clientProperties, Duration timeout) {
     long deadline = System.nanoTime() + checkTimeout(timeout).toNanos();
-    Admin admin = admin(bootstrapServers, Map.of(), timeout);
+    Admin admin = admin(bootstrapServers, clientProperties, timeout);
     try {
       await(
           admin

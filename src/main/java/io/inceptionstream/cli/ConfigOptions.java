@@ -2,14 +2,15 @@ package io.inceptionstream.cli;
 
 import io.inceptionstream.config.ConfigException;
 import io.inceptionstream.config.WorkerConfig;
+import io.inceptionstream.config.WorkerConfigDef;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
 /**
- * {@code --config FILE} and repeatable {@code --set key=value}: the worker configuration's file and
- * flags, loaded with the process environment.
+ * {@code --config FILE}, {@code --kafka-config FILE} and repeatable {@code --set key=value}: the
+ * worker configuration's file and flags, loaded with the process environment.
  */
 final class ConfigOptions {
 
@@ -18,6 +19,14 @@ final class ConfigOptions {
       paramLabel = "FILE",
       description = "Worker configuration, a Java properties file (see docs/configuration.md).")
   Path file;
+
+  @Option(
+      names = "--kafka-config",
+      paramLabel = "FILE",
+      description =
+          "Kafka client properties file (security.protocol, sasl.*, ssl.*, ...) for every client"
+              + " of the worker (key kafka.config); kafka.* keys win over it. Default: none.")
+  Path kafkaConfig;
 
   @Option(
       names = "--set",
@@ -39,6 +48,9 @@ final class ConfigOptions {
    */
   WorkerConfig load(Map<String, String> optionFlags) {
     Map<String, String> flags = new LinkedHashMap<>(optionFlags);
+    if (kafkaConfig != null) {
+      flags.put(WorkerConfigDef.KAFKA_CONFIG.name(), kafkaConfig.toString());
+    }
     flags.putAll(set);
     try {
       return WorkerConfig.load(file, System.getenv(), flags);

@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -83,6 +84,8 @@ final class PublishCommand implements Callable<Integer> {
       description = "How long to wait for the broker. Default: ${DEFAULT-VALUE}.")
   Duration timeout;
 
+  @Mixin KafkaConfigOption kafkaConfig;
+
   @Option(names = "--json", description = "Print the summary as JSON on stdout.")
   boolean json;
 
@@ -93,6 +96,7 @@ final class PublishCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    Map<String, String> kafka = kafkaConfig.properties();
     if (!idMode.equals("path") && !idMode.equals("hash")) {
       throw new CliException(
           "Invalid value " + idMode + " for option --id: must be path or hash", 2);
@@ -130,7 +134,7 @@ final class PublishCommand implements Callable<Integer> {
       }
     }
     try {
-      Topics.awaitReachable(bootstrapServers, timeout);
+      Topics.awaitReachable(bootstrapServers, kafka, timeout);
     } catch (RuntimeException e) {
       throw new CliException(Main.describe(e), 1);
     }
@@ -144,6 +148,7 @@ final class PublishCommand implements Callable<Integer> {
     try (ImagePublisher publisher =
         ImagePublisher.builder()
             .bootstrapServers(bootstrapServers)
+            .properties(kafka)
             .topic(topic)
             .timeout(timeout)
             .build()) {

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -78,6 +79,8 @@ final class SubscribeCommand implements Callable<Integer> {
       description = "table or json (one JSON object a line). Default: ${DEFAULT-VALUE}.")
   String format;
 
+  @Mixin KafkaConfigOption kafkaConfig;
+
   @Override
   public Integer call() {
     if (!format.equals("table") && !format.equals("json")) {
@@ -93,6 +96,7 @@ final class SubscribeCommand implements Callable<Integer> {
     PredictionSubscriber.Builder b =
         PredictionSubscriber.builder()
             .bootstrapServers(bootstrapServers)
+            .properties(kafkaConfig.properties())
             .topic(topic)
             .fromBeginning(fromBeginning)
             .connectTimeout(connectTimeout);

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -72,12 +73,21 @@ final class TopicsCommand implements Runnable {
         description = "Topics to create. Default: images, predictions, embeddings, images.dlq.")
     List<String> topics;
 
+    @Mixin KafkaConfigOption kafkaConfig;
+
     @Override
     public Integer call() {
       List<String> names = topics == null || topics.isEmpty() ? DEFAULT_TOPICS : topics;
       List<Topics.Result> results;
       try {
-        results = Topics.create(bootstrapServers, names, partitions, replicationFactor, timeout);
+        results =
+            Topics.create(
+                bootstrapServers,
+                kafkaConfig.properties(),
+                names,
+                partitions,
+                replicationFactor,
+                timeout);
       } catch (IllegalArgumentException e) {
         throw new CliException(e.getMessage(), 2);
       } catch (BrokerException e) {

@@ -148,6 +148,15 @@ public final class ImagePublisher implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Kafka client properties, for example security settings read from a {@code client.properties}
+     * file; the settings this client relies on (bootstrap servers, serializers) still win.
+     */
+    public Builder properties(Map<String, ?> more) {
+      properties.putAll(more);
+      return this;
+    }
+
     public ImagePublisher build() {
       Objects.requireNonNull(bootstrapServers, "bootstrapServers is required");
       if (topic == null || topic.isBlank()) {

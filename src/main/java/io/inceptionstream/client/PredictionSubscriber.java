@@ -255,6 +255,15 @@ public final class PredictionSubscriber implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Kafka client properties, for example security settings read from a {@code client.properties}
+     * file; the settings this client relies on (bootstrap servers, serializers) still win.
+     */
+    public Builder properties(Map<String, ?> more) {
+      properties.putAll(more);
+      return this;
+    }
+
     public PredictionSubscriber build() {
       Objects.requireNonNull(bootstrapServers, "bootstrapServers is required");
       return new PredictionSubscriber(this);
