@@ -6,6 +6,7 @@ import io.inceptionstream.batching.Item;
 import io.inceptionstream.image.ImageDecoder;
 import io.inceptionstream.image.ImageLimits;
 import io.inceptionstream.image.Preprocessor;
+import io.inceptionstream.inference.Classifier;
 import io.inceptionstream.inference.InferenceResult;
 import io.inceptionstream.inference.RunnerOptions;
 import io.inceptionstream.inference.StandInBackend;
@@ -65,9 +66,14 @@ public class HotPathBenchmarks {
         new Preprocessor(new float[] {0.5f, 0.5f, 0.5f}, new float[] {0.25f, 0.25f, 0.25f});
     batch = new float[32 * Preprocessor.FLOATS];
     outputs = new OutputRecords(new ModelIdentity("m", "1", ShapeGenerator.CLASSES, "w", 5));
-    result =
-        new StandInBackend(10, new RunnerOptions(List.of(Tap.B5), false, "stand-in", false))
-            .infer(batch, 1);
+    try (Classifier classifier =
+        new Classifier(
+            new StandInBackend(10, new RunnerOptions(List.of(Tap.B5), false, "stand-in", false)),
+            preprocessor,
+            false,
+            1)) {
+      result = classifier.classify(List.of(item.pixels()));
+    }
   }
 
   /** Avro decoding, PNG decoding and resizing of one 32x32 shape. */

@@ -4,10 +4,10 @@ import io.inceptionstream.image.ImageDecoder;
 import io.inceptionstream.image.ImageLimits;
 import io.inceptionstream.image.ImageRejectedException;
 import io.inceptionstream.image.Preprocessor;
+import io.inceptionstream.inference.Classifier;
 import io.inceptionstream.inference.EngineSetup;
 import io.inceptionstream.inference.Engines;
 import io.inceptionstream.inference.InferenceResult;
-import io.inceptionstream.inference.InferenceRunner;
 import io.inceptionstream.inference.Scored;
 import io.inceptionstream.model.Architecture;
 import io.inceptionstream.model.Complexity;
@@ -200,7 +200,9 @@ final class ModelCommand implements Runnable {
       o.printf(
           "Trainable parameters: %,d (BatchNorm running statistics: %,d more)%n",
           trainable, frozen);
-      o.printf("MACs per 32x32 image: %,d (%.2f G)%n%n", macs, macs / 1e9);
+      o.printf(
+          "MACs per %dx%d image: %,d (%.2f G)%n%n",
+          Architecture.SIZE, Architecture.SIZE, macs, macs / 1e9);
       o.println(
           "Inception modules with and without the 1x1 reductions (naive: 3x3 and \"5x5\" on the full input, pool branch unprojected):");
       o.printf(
@@ -273,19 +275,21 @@ final class ModelCommand implements Runnable {
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
       ImageDecoder decoder = new ImageDecoder(ImageLimits.DEFAULT);
-      Preprocessor pre = new Preprocessor(dir.metadata().meanArray(), dir.metadata().stdArray());
       List<Map<String, Object>> predictions = new ArrayList<>();
       List<Map<String, Object>> errors = new ArrayList<>();
-      try (InferenceRunner runner =
-          new InferenceRunner(dir, engineOptions.runnerOptions(engine, List.of(), false), device)) {
-        float[] batch = new float[batchSize * Preprocessor.FLOATS];
+      try (Classifier classifier =
+          Classifier.open(
+              dir, engineOptions.runnerOptions(engine, List.of(), false), device, batchSize)) {
         List<Path> pending = new ArrayList<>();
+        // Resized to the same 32x32 bytes the worker's decoder keeps, so a file here and as a
+        // record there get the same scores.
+        List<byte[]> pixels = new ArrayList<>();
         for (int i = 0; i <= files.size(); i++) {
           if (i < files.size()) {
             Path f = files.get(i);
             try {
               byte[] bytes = readFile(f, decoder.limits().maxBytes());
-              pre.write(decoder.decode(bytes), batch, pending.size() * Preprocessor.FLOATS);
+              pixels.add(Preprocessor.toChw(decoder.decode(bytes)));
               pending.add(f);
             } catch (ImageRejectedException e) {
               errors.add(error(f, e.reason().name(), e.getMessage()));
@@ -300,7 +304,7 @@ final class ModelCommand implements Runnable {
             }
           }
           if (!pending.isEmpty() && (pending.size() == batchSize || i == files.size())) {
-            InferenceResult r = runner.infer(batch, pending.size());
+            InferenceResult r = classifier.classify(pixels);
             for (int k = 0; k < pending.size(); k++) {
               Map<String, Object> p = prediction(pending.get(k), r, k, dir.labels());
               predictions.add(p);
@@ -309,6 +313,7 @@ final class ModelCommand implements Runnable {
               }
             }
             pending.clear();
+            pixels.clear();
           }
         }
       }

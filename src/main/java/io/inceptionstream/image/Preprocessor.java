@@ -8,10 +8,14 @@ package io.inceptionstream.image;
  */
 public final class Preprocessor {
 
-  /** Output side length. */
+  /**
+   * Output side length, the network's input side: the one constant for pixel sizes above the
+   * leaves. {@code model.Architecture.SIZE} states it for the network; image and model are leaves
+   * that may not import each other, so the inference tests pin the two equal.
+   */
   public static final int SIZE = 32;
 
-  /** Floats per image: 3 x 32 x 32. */
+  /** Floats (or channel-first bytes) per image: 3 x 32 x 32. */
   public static final int FLOATS = 3 * SIZE * SIZE;
 
   private final float[] scale = new float[3];

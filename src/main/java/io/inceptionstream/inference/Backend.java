@@ -4,14 +4,18 @@ import io.inceptionstream.model.InvalidModelException;
 import io.inceptionstream.model.ModelDirectory;
 
 /**
- * Something that turns a batch of preprocessed images into {@link InferenceResult}s: the real
- * network ({@link InferenceRunner}) or the zero-cost {@link StandInBackend} used to measure the
- * pipeline without the model. Used by one thread, which creates and closes it.
+ * The forward pass alone: turns a batch of normalised images into raw {@link NetworkOutputs}, run
+ * by the real network ({@link InferenceRunner}) or by the zero-cost {@link StandInBackend} used to
+ * measure the pipeline without the model. Normalisation before and softmax, top-k and taps after
+ * belong to {@link Classifier}. Used by one thread, which creates and closes it.
  */
 public interface Backend extends AutoCloseable {
 
-  /** Runs one batch of {@code n} images laid out at the start of {@code pixels}. */
-  InferenceResult infer(float[] pixels, int n);
+  /**
+   * Runs one batch of {@code n} images laid out as n x 3 x 32 x 32 floats at the start of {@code
+   * pixels} (the array may be longer and is reused by the caller).
+   */
+  NetworkOutputs forward(float[] pixels, int n);
 
   /** Prepares for these batch sizes. */
   void warmUp(int... batchSizes);

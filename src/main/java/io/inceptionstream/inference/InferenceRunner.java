@@ -8,7 +8,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.translate.NoBatchifyTranslator;
 import ai.djl.translate.TranslateException;
 import ai.djl.translate.TranslatorContext;
-import io.inceptionstream.model.Architecture;
+import io.inceptionstream.image.Preprocessor;
 import io.inceptionstream.model.GoogLeNet;
 import io.inceptionstream.model.InvalidModelException;
 import io.inceptionstream.model.ModelDirectory;
@@ -24,24 +24,19 @@ import java.util.List;
  */
 public final class InferenceRunner implements Backend {
 
-  /** Floats per preprocessed image: 3 x 32 x 32. */
-  public static final int IMAGE_FLOATS =
-      Architecture.CHANNELS * Architecture.SIZE * Architecture.SIZE;
-
-  private final ModelDirectory directory;
   private final List<Tap> taps;
-  private final boolean normalize;
   private final Device device;
   private final String engine;
   private final boolean compiled;
   private final Model model;
-  private final Predictor<Batch, InferenceResult> predictor;
+  private final Predictor<PixelBatch, NetworkOutputs> predictor;
 
   /**
    * Loads the model onto a device.
    *
    * @param directory a validated model directory
-   * @param options taps, normalisation, engine and whether to compile
+   * @param options taps, engine and whether to compile (normalising the taps is {@link
+   *     Classifier}'s)
    * @param deviceName the concrete device to run on: {@code cpu}, {@code gpu0}, ...
    * @throws InvalidModelException if the parameters do not fit the network
    */
@@ -49,9 +44,7 @@ public final class InferenceRunner implements Backend {
       throws InvalidModelException {
     Device device = Devices.of(deviceName);
     Engines.requireAvailable(options.engine());
-    this.directory = directory;
     this.taps = options.taps();
-    this.normalize = options.normalize();
     this.device = device;
     this.engine = options.engine();
     this.compiled = options.compile() && Engines.MXNET.equals(engine);
@@ -69,11 +62,6 @@ public final class InferenceRunner implements Backend {
       throw e;
     }
     this.model = m;
-  }
-
-  /** The model directory being served. */
-  public ModelDirectory directory() {
-    return directory;
   }
 
   /** The device this runner computes on: {@code cpu}, {@code gpu0}, ... */
@@ -105,13 +93,13 @@ public final class InferenceRunner implements Backend {
    * @throws InferenceException wrapping any engine failure
    */
   @Override
-  public InferenceResult infer(float[] pixels, int n) {
-    if (n < 1 || (long) n * IMAGE_FLOATS > pixels.length) {
+  public NetworkOutputs forward(float[] pixels, int n) {
+    if (n < 1 || (long) n * Preprocessor.FLOATS > pixels.length) {
       throw new IllegalArgumentException(
           "Batch of " + n + " images does not fit " + pixels.length + " floats");
     }
     try {
-      return predictor.predict(new Batch(pixels, n));
+      return predictor.predict(new PixelBatch(pixels, n));
     } catch (TranslateException | RuntimeException e) {
       throw new InferenceException(
           "Forward pass on "
@@ -135,9 +123,9 @@ public final class InferenceRunner implements Backend {
     for (int b : batchSizes) {
       max = Math.max(max, b);
     }
-    float[] zeros = new float[max * IMAGE_FLOATS];
+    float[] zeros = new float[max * Preprocessor.FLOATS];
     for (int b : batchSizes) {
-      infer(zeros, b);
+      forward(zeros, b);
     }
   }
 
@@ -147,35 +135,31 @@ public final class InferenceRunner implements Backend {
     model.close();
   }
 
-  private record Batch(float[] pixels, int n) {}
+  /** The first {@code n} images of a caller's reused buffer. */
+  private record PixelBatch(float[] pixels, int n) {}
 
-  /** Copies a batch into one NDArray and the outputs back into Java arrays. */
-  private final class BatchTranslator implements NoBatchifyTranslator<Batch, InferenceResult> {
-
-    private int size;
+  /**
+   * Copies a batch into one NDArray and the outputs back into Java arrays. Stateless, so the
+   * predictor may call it for any batch: the batch size is read back from the logits' shape.
+   */
+  private final class BatchTranslator implements NoBatchifyTranslator<PixelBatch, NetworkOutputs> {
 
     @Override
-    public NDList processInput(TranslatorContext ctx, Batch input) {
-      size = input.n();
-      FloatBuffer buffer = FloatBuffer.wrap(input.pixels(), 0, input.n() * IMAGE_FLOATS);
+    public NDList processInput(TranslatorContext ctx, PixelBatch input) {
+      FloatBuffer buffer = FloatBuffer.wrap(input.pixels(), 0, input.n() * Preprocessor.FLOATS);
       return new NDList(ctx.getNDManager().create(buffer, GoogLeNet.inputShape(input.n())));
     }
 
     @Override
-    public InferenceResult processOutput(TranslatorContext ctx, NDList list) {
-      NDArray logitsArray = list.get(0);
-      int classes = (int) logitsArray.getShape().get(1);
-      float[] logits = logitsArray.toFloatArray();
-      float[] probabilities = Scored.softmaxRows(logits, size, classes);
-      List<float[]> embeddings = new ArrayList<>(taps.size());
+    public NetworkOutputs processOutput(TranslatorContext ctx, NDList list) {
+      NDArray logits = list.get(0);
+      int size = (int) logits.getShape().get(0);
+      int classes = (int) logits.getShape().get(1);
+      List<float[]> values = new ArrayList<>(taps.size());
       for (int t = 0; t < taps.size(); t++) {
-        float[] values = list.get(t + 1).toFloatArray();
-        if (normalize) {
-          Scored.normalizeRows(values, size, taps.get(t).dimension());
-        }
-        embeddings.add(values);
+        values.add(list.get(t + 1).toFloatArray());
       }
-      return new InferenceResult(size, classes, logits, probabilities, taps, embeddings, normalize);
+      return new NetworkOutputs(size, classes, logits.toFloatArray(), taps, values);
     }
   }
 }

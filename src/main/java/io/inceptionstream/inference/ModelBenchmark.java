@@ -1,5 +1,6 @@
 package io.inceptionstream.inference;
 
+import io.inceptionstream.image.Preprocessor;
 import io.inceptionstream.model.InvalidModelException;
 import io.inceptionstream.model.ModelDirectory;
 import java.util.ArrayList;
@@ -9,8 +10,8 @@ import java.util.SplittableRandom;
 
 /**
  * Measures the model alone: images per second per batch size on one device, after warm-up, as the
- * median of several timed runs. This is the ceiling the streaming worker is measured against. Runs
- * on the calling thread.
+ * median of several timed forward passes (no normalisation before, no softmax after). This is the
+ * ceiling the streaming worker is measured against. Runs on the calling thread.
  */
 public final class ModelBenchmark {
 
@@ -49,7 +50,7 @@ public final class ModelBenchmark {
       int runs)
       throws InvalidModelException {
     int max = Arrays.stream(batchSizes).max().orElseThrow();
-    float[] input = new float[max * InferenceRunner.IMAGE_FLOATS];
+    float[] input = new float[max * Preprocessor.FLOATS];
     SplittableRandom random = new SplittableRandom(1);
     for (int i = 0; i < input.length; i++) {
       input[i] = (float) random.nextGaussian();
@@ -58,12 +59,12 @@ public final class ModelBenchmark {
     try (InferenceRunner runner = new InferenceRunner(directory, options, device)) {
       for (int b : batchSizes) {
         for (int i = 0; i < warmup; i++) {
-          runner.infer(input, b);
+          runner.forward(input, b);
         }
         double[] millis = new double[runs];
         for (int r = 0; r < runs; r++) {
           long start = System.nanoTime();
-          runner.infer(input, b);
+          runner.forward(input, b);
           millis[r] = (System.nanoTime() - start) / 1e6;
         }
         double median = median(millis);

@@ -4,10 +4,11 @@ import io.inceptionstream.model.Tap;
 import java.util.List;
 
 /**
- * How an {@link InferenceRunner} runs the network.
+ * How the inference path runs: what the {@link Backend} computes and how {@link Classifier} treats
+ * its outputs.
  *
  * @param taps embedding taps returned with every batch
- * @param normalize whether embeddings are L2-normalised
+ * @param normalize whether {@link Classifier} L2-normalises the embeddings
  * @param engine {@link Engines#MXNET} or {@link Engines#PYTORCH}
  * @param compile on MXNet, run the compiled graph (faster, same outputs) instead of the block op by
  *     op; ignored on other engines

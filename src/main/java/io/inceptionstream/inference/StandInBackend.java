@@ -6,37 +6,37 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * A zero-cost stand-in for the network: answers every image with the same scores (class 0 most
- * probable) and constant embeddings of the right sizes, without computing anything. It exists to
- * measure the pipeline around the model (Kafka, decoding, batching, publishing); never serve it.
+ * A zero-cost stand-in for the network: answers every image with the same logits (class 0 highest)
+ * and tap values of all ones of the right sizes, without computing anything. It exists to measure
+ * the pipeline around the model (Kafka, decoding, batching, publishing); never serve it.
  * Thread-confined like the real backend.
  */
 public final class StandInBackend implements Backend {
 
   private final int classes;
   private final List<Tap> taps;
-  private final boolean normalize;
 
+  /**
+   * @param options only the taps are read; {@link Classifier} normalises them like the real ones
+   */
   public StandInBackend(int classes, RunnerOptions options) {
     this.classes = classes;
     this.taps = options.taps();
-    this.normalize = options.normalize();
   }
 
   @Override
-  public InferenceResult infer(float[] pixels, int n) {
+  public NetworkOutputs forward(float[] pixels, int n) {
     float[] logits = new float[n * classes];
     for (int i = 0; i < n; i++) {
       logits[i * classes] = 1f;
     }
-    List<float[]> embeddings = new ArrayList<>(taps.size());
+    List<float[]> values = new ArrayList<>(taps.size());
     for (Tap t : taps) {
       float[] e = new float[n * t.dimension()];
-      Arrays.fill(e, normalize ? (float) (1 / Math.sqrt(t.dimension())) : 1f);
-      embeddings.add(e);
+      Arrays.fill(e, 1f);
+      values.add(e);
     }
-    return new InferenceResult(
-        n, classes, logits, Scored.softmaxRows(logits, n, classes), taps, embeddings, normalize);
+    return new NetworkOutputs(n, classes, logits, taps, values);
   }
 
   @Override

@@ -16,6 +16,10 @@ public final class Architecture {
   /** Input channels, height and width. */
   public static final int CHANNELS = 3;
 
+  /**
+   * The network's input side. {@code image.Preprocessor.SIZE} resizes to the same; the leaves may
+   * not import each other, so the inference tests pin the two equal.
+   */
   public static final int SIZE = 32;
 
   /** Output channels of the 3x3 stem convolution. */

@@ -66,7 +66,7 @@ public record ModelMetadata(
         List.of(Architecture.CHANNELS, Architecture.SIZE, Architecture.SIZE).equals(inputShape),
         "inputShape",
         inputShape,
-        "must be [3, 32, 32]");
+        "must be " + List.of(Architecture.CHANNELS, Architecture.SIZE, Architecture.SIZE));
     require(mean != null && mean.size() == 3, "mean", mean, "must have 3 values");
     require(
         std != null && std.size() == 3 && std.stream().allMatch(s -> s > 0),

@@ -3,8 +3,7 @@ package io.inceptionstream.pipeline;
 import io.inceptionstream.batching.Batch;
 import io.inceptionstream.batching.BatchQueue;
 import io.inceptionstream.batching.Item;
-import io.inceptionstream.image.Preprocessor;
-import io.inceptionstream.inference.Backend;
+import io.inceptionstream.inference.Classifier;
 import io.inceptionstream.inference.InferenceResult;
 import io.inceptionstream.inference.RunnerOptions;
 import io.inceptionstream.lifecycle.Failure;
@@ -12,6 +11,8 @@ import io.inceptionstream.lifecycle.Ownership;
 import io.inceptionstream.metrics.WorkerMetrics;
 import io.inceptionstream.model.ModelDirectory;
 import io.inceptionstream.publish.BatchOutcome;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -19,10 +20,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One inference thread per device: creates, warms, uses and closes its own {@link InferenceRunner}
- * (DJL predictors are not thread-safe and MXNet wants a fixed thread). For each batch it normalises
- * the ready items into one reused float buffer, runs one forward pass and passes the outcome to the
- * publisher. An engine failure is fatal.
+ * One inference thread per device: creates, warms, uses and closes its own {@link Classifier} (DJL
+ * predictors are not thread-safe and MXNet wants a fixed thread). For each batch it hands the ready
+ * items' pixels to the classifier, maps each item to its row of the result and passes the outcome
+ * to the publisher. An engine failure is fatal.
  */
 public final class InferenceStage implements Runnable {
 
@@ -79,22 +80,19 @@ public final class InferenceStage implements Runnable {
 
   @Override
   public void run() {
-    try (Backend runner = Backend.open(model, options, device)) {
+    try (Classifier classifier = Classifier.open(model, options, device, maxBatch)) {
       long start = System.nanoTime();
-      runner.warmUp(maxBatch > 1 ? new int[] {1, maxBatch} : new int[] {1});
+      classifier.warmUp(maxBatch > 1 ? new int[] {1, maxBatch} : new int[] {1});
       LOG.info(
           "Model {} {} warm on {} ({}{}) in {} ms",
           model.metadata().name(),
           model.metadata().version(),
           device,
-          runner.engine(),
-          runner.compiled() ? ", compiled" : "",
+          classifier.engine(),
+          classifier.compiled() ? ", compiled" : "",
           (System.nanoTime() - start) / 1_000_000);
       ready = true;
       warm.countDown();
-      Preprocessor pre =
-          new Preprocessor(model.metadata().meanArray(), model.metadata().stdArray());
-      float[] buffer = new float[maxBatch * Preprocessor.FLOATS];
       while (!failure.failed()) {
         Batch batch = input.take(100, TimeUnit.MILLISECONDS);
         if (batch == null) {
@@ -104,7 +102,7 @@ public final class InferenceStage implements Runnable {
           continue;
         }
         try {
-          output.put(run(runner, pre, buffer, batch));
+          output.put(run(classifier, batch));
         } finally {
           input.done();
         }
@@ -119,23 +117,24 @@ public final class InferenceStage implements Runnable {
     }
   }
 
-  private BatchOutcome run(Backend runner, Preprocessor pre, float[] buffer, Batch batch) {
-    int n = 0;
+  private BatchOutcome run(Classifier classifier, Batch batch) {
+    List<byte[]> ready = new ArrayList<>(batch.items().size());
     int[] rows = new int[batch.items().size()];
     for (int i = 0; i < rows.length; i++) {
       Item item = batch.items().get(i);
       // Records of partitions this worker no longer owns are someone else's now: skip them.
       if (item.isReady() && ownership.owns(item.source())) {
-        pre.write(item.pixels(), 0, buffer, n * Preprocessor.FLOATS);
-        rows[i] = n++;
+        rows[i] = ready.size();
+        ready.add(item.pixels());
       } else {
         rows[i] = -1;
       }
     }
     InferenceResult result = null;
-    if (n > 0) {
+    if (!ready.isEmpty()) {
+      int n = ready.size();
       long t0 = System.nanoTime();
-      result = runner.infer(buffer, n);
+      result = classifier.classify(ready);
       long took = System.nanoTime() - t0;
       metrics.inferenceBatch.update(took, TimeUnit.NANOSECONDS);
       for (int i = 0; i < n; i++) {

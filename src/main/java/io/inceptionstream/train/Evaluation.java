@@ -1,16 +1,16 @@
 package io.inceptionstream.train;
 
-import io.inceptionstream.image.Preprocessor;
+import io.inceptionstream.inference.Classifier;
 import io.inceptionstream.inference.InferenceResult;
-import io.inceptionstream.inference.InferenceRunner;
 import io.inceptionstream.inference.RunnerOptions;
 import io.inceptionstream.model.InvalidModelException;
 import io.inceptionstream.model.ModelDirectory;
 import java.util.List;
 
 /**
- * Accuracy and confusion matrix of a model directory on a labelled set, computed through the
- * serving path ({@link InferenceRunner}), so it measures exactly what the worker will do.
+ * Accuracy and confusion matrix of a model on a labelled set, computed through the serving path
+ * ({@link Classifier}, top-1 of its softmax), so it measures exactly what the worker will do. Runs
+ * on the calling thread.
  */
 public final class Evaluation {
 
@@ -41,6 +41,7 @@ public final class Evaluation {
   /**
    * Evaluates {@code model} on {@code data}.
    *
+   * @param batchSize images per forward pass
    * @throws IllegalArgumentException if the data's classes are not the model's labels
    */
   public static Result evaluate(
@@ -50,26 +51,31 @@ public final class Evaluation {
       throw new IllegalArgumentException(
           "The data's classes " + data.classes() + " are not the model's labels " + model.labels());
     }
+    try (Classifier classifier =
+        Classifier.open(model, options.withTaps(List.of()), device, batchSize)) {
+      return evaluate(classifier, data);
+    }
+  }
+
+  /**
+   * Evaluates whatever network {@code classifier} runs on {@code data}, {@link
+   * Classifier#maxBatch()} images per forward pass; the caller vouches that the data's classes are
+   * the network's, in the same order.
+   */
+  public static Result evaluate(Classifier classifier, LabeledImages data) {
     int k = data.classes().size();
     int[][] confusion = new int[k][k];
-    Preprocessor pre = new Preprocessor(model.metadata().meanArray(), model.metadata().stdArray());
-    float[] batch = new float[batchSize * Preprocessor.FLOATS];
+    int batchSize = classifier.maxBatch();
     int correct = 0;
-    try (InferenceRunner runner = new InferenceRunner(model, options.withTaps(List.of()), device)) {
-      for (int start = 0; start < data.size(); start += batchSize) {
-        int n = Math.min(batchSize, data.size() - start);
-        for (int i = 0; i < n; i++) {
-          pre.write(
-              data.pixels(), (start + i) * LabeledImages.BYTES, batch, i * Preprocessor.FLOATS);
-        }
-        InferenceResult r = runner.infer(batch, n);
-        for (int i = 0; i < n; i++) {
-          int predicted = r.topK(i, 1).get(0).index();
-          int truth = data.labels()[start + i];
-          confusion[truth][predicted]++;
-          if (predicted == truth) {
-            correct++;
-          }
+    for (int start = 0; start < data.size(); start += batchSize) {
+      int n = Math.min(batchSize, data.size() - start);
+      InferenceResult r = classifier.classify(data.pixels(), start, n);
+      for (int i = 0; i < n; i++) {
+        int predicted = r.topK(i, 1).get(0).index();
+        int truth = data.labels()[start + i];
+        confusion[truth][predicted]++;
+        if (predicted == truth) {
+          correct++;
         }
       }
     }

@@ -1,5 +1,6 @@
 package io.inceptionstream.train;
 
+import io.inceptionstream.image.Preprocessor;
 import io.inceptionstream.image.RgbImage;
 import java.awt.Color;
 import java.awt.Graphics2D;
@@ -42,7 +43,7 @@ public final class ShapeGenerator {
           "diamond",
           "heart");
 
-  private static final int SIZE = 32;
+  private static final int SIZE = Preprocessor.SIZE;
 
   /** Shapes are drawn at 4x and area-averaged down, for clean anti-aliasing. */
   private static final int SCALE = 4;

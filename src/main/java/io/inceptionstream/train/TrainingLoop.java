@@ -17,6 +17,9 @@ import ai.djl.training.tracker.WarmUpTracker;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.inceptionstream.image.Preprocessor;
+import io.inceptionstream.inference.Backend;
+import io.inceptionstream.inference.Classifier;
+import io.inceptionstream.inference.NetworkOutputs;
 import io.inceptionstream.inference.RunnerOptions;
 import io.inceptionstream.model.GoogLeNet;
 import io.inceptionstream.model.InvalidModelException;
@@ -27,6 +30,7 @@ import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -91,6 +95,7 @@ public final class TrainingLoop {
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   private static final String CHECKPOINT_PARAMS = "training.params";
   private static final String CHECKPOINT_STATE = "state.json";
+  private static final int HELD_OUT_BATCH = 64;
 
   private final TrainingOptions options;
   private final LabeledImages train;
@@ -336,36 +341,60 @@ public final class TrainingLoop {
     }
   }
 
+  /**
+   * Top-1 accuracy on the held-out set through the serving path: {@link Evaluation} over a {@link
+   * Classifier}, with the trainer's evaluation-mode forward as its backend.
+   */
   private double heldOutAccuracy(Trainer trainer, Preprocessor pre) {
-    int bs = 64;
-    float[] batch = new float[bs * Preprocessor.FLOATS];
-    int correct = 0;
-    for (int start = 0; start < heldOut.size(); start += bs) {
-      int n = Math.min(bs, heldOut.size() - start);
-      for (int i = 0; i < n; i++) {
-        pre.write(
-            heldOut.pixels(), (start + i) * LabeledImages.BYTES, batch, i * Preprocessor.FLOATS);
-      }
+    try (Classifier classifier =
+        new Classifier(new TrainerBackend(trainer), pre, false, HELD_OUT_BATCH)) {
+      return Evaluation.evaluate(classifier, heldOut).accuracy();
+    }
+  }
+
+  /**
+   * The network being trained as a {@link Backend}: BatchNorm in evaluation mode, logits only, one
+   * sub-manager per batch. It borrows the trainer, which the loop closes, so closing it does
+   * nothing. Used on the training thread only.
+   */
+  private static final class TrainerBackend implements Backend {
+
+    private final Trainer trainer;
+
+    TrainerBackend(Trainer trainer) {
+      this.trainer = trainer;
+    }
+
+    @Override
+    public NetworkOutputs forward(float[] pixels, int n) {
       try (NDManager m = trainer.getManager().newSubManager()) {
         NDArray x =
-            m.create(
-                java.nio.FloatBuffer.wrap(batch, 0, n * Preprocessor.FLOATS),
-                GoogLeNet.inputShape(n));
-        float[] predicted =
-            trainer
-                .evaluate(new NDList(x))
-                .get(0)
-                .argMax(1)
-                .toType(ai.djl.ndarray.types.DataType.FLOAT32, false)
-                .toFloatArray();
-        for (int i = 0; i < n; i++) {
-          if ((int) predicted[i] == heldOut.labels()[start + i]) {
-            correct++;
-          }
-        }
+            m.create(FloatBuffer.wrap(pixels, 0, n * Preprocessor.FLOATS), GoogLeNet.inputShape(n));
+        NDArray logits = trainer.evaluate(new NDList(x)).get(0);
+        return new NetworkOutputs(
+            n, (int) logits.getShape().get(1), logits.toFloatArray(), List.of(), List.of());
       }
     }
-    return heldOut.size() == 0 ? 0 : (double) correct / heldOut.size();
+
+    @Override
+    public void warmUp(int... batchSizes) {
+      // Training has already run every kernel the evaluation needs.
+    }
+
+    @Override
+    public String engine() {
+      return trainer.getManager().getEngine().getEngineName();
+    }
+
+    @Override
+    public boolean compiled() {
+      return false;
+    }
+
+    @Override
+    public void close() {
+      // The trainer belongs to the loop.
+    }
   }
 
   private void writeModel(

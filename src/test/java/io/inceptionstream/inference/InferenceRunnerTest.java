@@ -1,9 +1,11 @@
 package io.inceptionstream.inference;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.inceptionstream.image.Preprocessor;
 import io.inceptionstream.model.ModelDirectory;
 import io.inceptionstream.model.ModelInitializer;
 import io.inceptionstream.model.Tap;
@@ -31,16 +33,29 @@ class InferenceRunnerTest {
 
   private static float[] input(int n, long seed) {
     SplittableRandom r = new SplittableRandom(seed);
-    float[] x = new float[n * InferenceRunner.IMAGE_FLOATS];
+    float[] x = new float[n * Preprocessor.FLOATS];
     for (int i = 0; i < x.length; i++) {
       x[i] = (float) r.nextGaussian();
     }
     return x;
   }
 
-  private static InferenceResult run(RunnerOptions options, float[] x, int n) throws Exception {
+  private static NetworkOutputs run(RunnerOptions options, float[] x, int n) throws Exception {
     try (InferenceRunner runner = new InferenceRunner(model, options, "cpu")) {
-      return runner.infer(x, n);
+      return runner.forward(x, n);
+    }
+  }
+
+  private static byte[] images(int n, long seed) {
+    byte[] b = new byte[n * Preprocessor.FLOATS];
+    new SplittableRandom(seed).nextBytes(b);
+    return b;
+  }
+
+  private static InferenceResult classify(RunnerOptions options, byte[] images, int n)
+      throws Exception {
+    try (Classifier c = Classifier.open(model, options, "cpu", n)) {
+      return c.classify(images, 0, n);
     }
   }
 
@@ -57,14 +72,14 @@ class InferenceRunnerTest {
   void compiledGraphEqualsTheBlockOpByOp() throws Exception {
     float[] x = input(3, 1);
     RunnerOptions options = new RunnerOptions(TAPS, false, "mxnet", true);
-    InferenceResult compiled = run(options, x, 3);
-    InferenceResult eager = run(options.withCompile(false), x, 3);
+    NetworkOutputs compiled = run(options, x, 3);
+    NetworkOutputs eager = run(options.withCompile(false), x, 3);
     assertTrue(maxDiff(compiled.logits(), eager.logits()) < 1e-4);
     for (int t = 0; t < TAPS.size(); t++) {
       assertTrue(
-          maxDiff(compiled.embeddings().get(t), eager.embeddings().get(t)) < 1e-4,
+          maxDiff(compiled.tapValues().get(t), eager.tapValues().get(t)) < 1e-4,
           TAPS.get(t).name());
-      assertEquals(3 * TAPS.get(t).dimension(), compiled.embeddings().get(t).length);
+      assertEquals(3 * TAPS.get(t).dimension(), compiled.tapValues().get(t).length);
     }
   }
 
@@ -72,17 +87,17 @@ class InferenceRunnerTest {
   void mxnetAndPyTorchAgreeOnTheSameParameters() throws Exception {
     float[] x = input(2, 2);
     RunnerOptions options = new RunnerOptions(TAPS, false, "mxnet", true);
-    InferenceResult mx = run(options, x, 2);
-    InferenceResult pt = run(options.withEngine("pytorch"), x, 2);
+    NetworkOutputs mx = run(options, x, 2);
+    NetworkOutputs pt = run(options.withEngine("pytorch"), x, 2);
     assertTrue(
         maxDiff(mx.logits(), pt.logits()) < 1e-4,
         "logits differ by " + maxDiff(mx.logits(), pt.logits()));
-    assertTrue(maxDiff(mx.embeddings().get(0), pt.embeddings().get(0)) < 1e-4);
+    assertTrue(maxDiff(mx.tapValues().get(0), pt.tapValues().get(0)) < 1e-4);
   }
 
   @Test
   void probabilitiesSumToOneAndTopKIsSorted() throws Exception {
-    InferenceResult r = run(RunnerOptions.classifyOnly(), input(4, 3), 4);
+    InferenceResult r = classify(RunnerOptions.classifyOnly(), images(4, 3), 4);
     for (int i = 0; i < 4; i++) {
       double sum = 0;
       for (float p : r.probabilities(i)) {
@@ -99,7 +114,7 @@ class InferenceRunnerTest {
   @Test
   void normalisedEmbeddingsHaveUnitLength() throws Exception {
     InferenceResult r =
-        run(new RunnerOptions(List.of(Tap.B5), true, "mxnet", true), input(2, 4), 2);
+        classify(new RunnerOptions(List.of(Tap.B5), true, "mxnet", true), images(2, 4), 2);
     for (int i = 0; i < 2; i++) {
       double sum = 0;
       for (float v : r.embedding(0, i)) {
@@ -113,17 +128,45 @@ class InferenceRunnerTest {
   @Test
   void batchResultsEqualSingleImageResults() throws Exception {
     float[] x = input(5, 5);
-    InferenceResult batch = run(RunnerOptions.classifyOnly(), x, 5);
-    float[] one = new float[InferenceRunner.IMAGE_FLOATS];
+    NetworkOutputs batch = run(RunnerOptions.classifyOnly(), x, 5);
+    float[] one = new float[Preprocessor.FLOATS];
     System.arraycopy(x, 3 * one.length, one, 0, one.length);
-    InferenceResult single = run(RunnerOptions.classifyOnly(), one, 1);
-    assertTrue(maxDiff(batch.logits(3), single.logits(0)) < 1e-4);
+    NetworkOutputs single = run(RunnerOptions.classifyOnly(), one, 1);
+    float[] row3 = java.util.Arrays.copyOfRange(batch.logits(), 30, 40);
+    assertTrue(maxDiff(row3, single.logits()) < 1e-4);
   }
 
   @Test
   void rejectsBatchesLargerThanTheBuffer() throws Exception {
     try (InferenceRunner runner = new InferenceRunner(model, RunnerOptions.classifyOnly(), "cpu")) {
-      assertThrows(IllegalArgumentException.class, () -> runner.infer(new float[10], 1));
+      assertThrows(IllegalArgumentException.class, () -> runner.forward(new float[10], 1));
+    }
+  }
+
+  @Test
+  void theClassifierNormalisesWithTheModelsMeanAndStdAndAddsOnlySoftmaxAndTaps() throws Exception {
+    byte[] pixels = images(3, 6);
+    RunnerOptions options = new RunnerOptions(List.of(Tap.B5), true, "mxnet", true);
+    Preprocessor pre = new Preprocessor(model.metadata().meanArray(), model.metadata().stdArray());
+    float[] x = new float[3 * Preprocessor.FLOATS];
+    for (int i = 0; i < 3; i++) {
+      pre.write(pixels, i * Preprocessor.FLOATS, x, i * Preprocessor.FLOATS);
+    }
+    NetworkOutputs raw = run(options, x, 3);
+    InferenceResult r = classify(options, pixels, 3);
+    assertArrayEquals(raw.logits(), r.logits(), 0f);
+    assertArrayEquals(Scored.softmaxRows(raw.logits(), 3, 10), r.probabilities(), 0f);
+    float[] unit = raw.tapValues().get(0).clone();
+    Scored.normalizeRows(unit, 3, Tap.B5.dimension());
+    assertArrayEquals(unit, r.embeddings().get(0), 0f);
+  }
+
+  @Test
+  void theStandInEngineOpensWithoutLoadingTheModel() throws Exception {
+    RunnerOptions options = new RunnerOptions(List.of(), false, "stand-in", false);
+    try (Classifier c = Classifier.open(model, options, "cpu", 2)) {
+      assertEquals("stand-in", c.engine());
+      assertEquals(0, c.classify(images(2, 7), 0, 2).topK(1, 1).get(0).index());
     }
   }
 }

@@ -109,7 +109,7 @@ class ModelDirectoryTest {
             new io.inceptionstream.inference.RunnerOptions(List.of(), false, "mxnet", false),
             "cpu")) {
       org.junit.jupiter.api.Assertions.assertArrayEquals(
-          before, runner.infer(input, 2).logits(), 0f);
+          before, runner.forward(input, 2).logits(), 0f);
     }
   }
 
