@@ -136,6 +136,13 @@ final class ConfigLoader {
   }
 
   private static void resolveDerivedDefaults(Map<String, Object> typed, Supplier<String> hostName) {
+    if ("auto".equals(typed.get(WorkerConfigDef.GROUP_STATIC_MEMBERSHIP.name()))) {
+      // Static only with an id someone chose: two workers on one host share its host name.
+      Object id = typed.get(WorkerConfigDef.WORKER_ID.name());
+      typed.put(
+          WorkerConfigDef.GROUP_STATIC_MEMBERSHIP.name(),
+          id instanceof String s && !s.isEmpty() ? "on" : "off");
+    }
     if ("".equals(typed.get(WorkerConfigDef.WORKER_ID.name()))) {
       String host = hostName.get();
       typed.put(

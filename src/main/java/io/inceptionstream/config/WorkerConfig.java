@@ -255,6 +255,14 @@ public record WorkerConfig(
     return get(IMAGE_MAX_PIXELS);
   }
 
+  /**
+   * {@code group.static-membership}: whether the worker joins as a static member. {@link #load}
+   * resolves {@code auto}; left unresolved (a record built by hand) it counts as off.
+   */
+  public boolean staticMembership() {
+    return "on".equals(get(GROUP_STATIC_MEMBERSHIP));
+  }
+
   /** {@code image.decode-pixel-budget}. */
   public long imageDecodePixelBudget() {
     return get(IMAGE_DECODE_PIXEL_BUDGET);

@@ -69,6 +69,18 @@ public final class WorkerConfigDef {
           Validator.nonBlank(),
           "Consumer group; workers in the same group share the input topic's partitions.");
 
+  public static final ConfigKey<String> GROUP_STATIC_MEMBERSHIP =
+      define(
+          ENUM,
+          "group.static-membership",
+          "auto",
+          Validator.oneOf(List.of("auto", "on", "off")),
+          "Join the group as a static member (KIP-345, group.instance.id = worker.id), so that a"
+              + " worker restarted under the same worker.id takes its partitions back at once"
+              + " instead of after the session timeout. auto is on when worker.id is set"
+              + " explicitly and off when it defaults to the host name (two workers on one host"
+              + " would share it); each worker.id must then be unique in the group.");
+
   public static final ConfigKey<String> MODEL =
       define(
           PATH,
@@ -320,8 +332,9 @@ public final class WorkerConfigDef {
           "worker.id",
           "",
           Validator.emptyOrNonBlank(),
-          "This worker's name in logs, metrics and the default transactional id; empty means the host"
-              + " name, or worker when the host name cannot be read.");
+          "This worker's name in logs, metrics, the default transactional id and, with static"
+              + " membership, its group.instance.id; empty means the host name, or worker when the"
+              + " host name cannot be read. Keep it unique per worker and stable across restarts.");
 
   public static final ConfigKey<Duration> COMMIT_INTERVAL =
       define(

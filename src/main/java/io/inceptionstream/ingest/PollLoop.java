@@ -303,12 +303,23 @@ public final class PollLoop implements Runnable, Ownership {
     epochs.endAll();
     commits.commitNow();
     closing = true;
-    closeQuietly();
+    // A requested stop leaves the group at once, static member or not, so the partitions move
+    // now (scale-in, rolling restart). After a fatal error a static member stays: the restart that
+    // follows, with the same group.instance.id, takes its partitions back without a rebalance.
+    closeQuietly(
+        failure.failed()
+            ? CloseOptions.GroupMembershipOperation.DEFAULT
+            : CloseOptions.GroupMembershipOperation.LEAVE_GROUP);
   }
 
   private void closeQuietly() {
+    closeQuietly(CloseOptions.GroupMembershipOperation.DEFAULT);
+  }
+
+  private void closeQuietly(CloseOptions.GroupMembershipOperation membership) {
     try {
-      consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
+      consumer.close(
+          CloseOptions.timeout(Duration.ofSeconds(5)).withGroupMembershipOperation(membership));
     } catch (RuntimeException e) {
       LOG.warn("Closing the consumer failed: {}", e.toString());
     }

@@ -223,6 +223,11 @@ public final class Worker implements AutoCloseable {
     consumerProps.put("bootstrap.servers", config.bootstrapServers());
     consumerProps.put("group.id", config.group());
     consumerProps.putIfAbsent("client.id", config.workerId() + "-consumer");
+    // Static membership (KIP-345): a worker restarted under the same worker.id takes its
+    // partitions back at once instead of after the dead member's session timeout.
+    if (config.staticMembership()) {
+      consumerProps.putIfAbsent("group.instance.id", config.workerId());
+    }
     PollLoop.Settings settings =
         new PollLoop.Settings(
             config.inputTopic(),
@@ -300,6 +305,11 @@ public final class Worker implements AutoCloseable {
         config.batchMaxSize(),
         config.batchMaxDelay().toMillis(),
         config.maxInFlight());
+    Object instance = consumerProps.get("group.instance.id");
+    LOG.info(
+        instance != null
+            ? "Static group member " + instance + ": a restart under this id resumes at once"
+            : "Dynamic group member (set worker.id, unique and stable, for static membership)");
   }
 
   /** Begins a graceful stop; returns at once. Safe at any time, also during {@link #start()}. */

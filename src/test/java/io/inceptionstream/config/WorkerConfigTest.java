@@ -357,6 +357,16 @@ class WorkerConfigTest {
   }
 
   @Test
+  void joinsAsAStaticMemberOnlyWhenWorkerIdIsChosenUnlessToldOtherwise() {
+    assertFalse(load(flags()).staticMembership(), "worker.id from the host name");
+    assertTrue(load(flags("worker.id", "w-1")).staticMembership());
+    assertFalse(
+        load(flags("worker.id", "w-1", "group.static-membership", "off")).staticMembership());
+    assertTrue(load(flags("group.static-membership", "on")).staticMembership());
+    assertEquals("on", load(flags("worker.id", "w-1")).describe().get("group.static-membership"));
+  }
+
+  @Test
   void refusesADecodePixelBudgetSmallerThanTheLargestAcceptedImage() {
     ConfigException e =
         failure(
@@ -457,6 +467,7 @@ class WorkerConfigTest {
       List.of(
           new Row("bootstrap-servers", "other:1", WorkerConfig::bootstrapServers),
           new Row("group", "g2", WorkerConfig::group),
+          new Row("group.static-membership", "on", WorkerConfig::staticMembership),
           new Row("model", "/m", WorkerConfig::model),
           new Row("topics.input", "in", WorkerConfig::inputTopic),
           new Row("topics.predictions", "pred", WorkerConfig::predictionsTopic),
@@ -498,9 +509,16 @@ class WorkerConfigTest {
   @Test
   void wiresEveryAccessorToItsOwnKeyAndNoOther() throws IOException {
     String clientFile = Files.createFile(dir.resolve("client.properties")).toString();
-    // the transactional id is set, so that group and worker.id do not change it by derivation
+    // the transactional id and static membership are set, so that group and worker.id do not
+    // change them by derivation
     Map<String, String> base =
-        flags("exactly-once.transactional-id", "tx", "kafka.config", clientFile);
+        flags(
+            "exactly-once.transactional-id",
+            "tx",
+            "group.static-membership",
+            "off",
+            "kafka.config",
+            clientFile);
     WorkerConfig before = load(base);
     assertEquals(
         WorkerConfigDef.keys().stream().map(ConfigKey::name).sorted().toList(),
