@@ -19,7 +19,6 @@ import io.inceptionstream.inference.RunnerOptions;
 import io.inceptionstream.ingest.PollLoop;
 import io.inceptionstream.lifecycle.Failure;
 import io.inceptionstream.lifecycle.InputRecord;
-import io.inceptionstream.lifecycle.Rejection;
 import io.inceptionstream.metrics.Checks;
 import io.inceptionstream.metrics.MetricsServer;
 import io.inceptionstream.metrics.WorkerMetrics;
@@ -40,6 +39,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -55,7 +55,6 @@ import org.slf4j.LoggerFactory;
 public final class Worker implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
-  private static final java.time.Duration DECODE_TIMEOUT = java.time.Duration.ofSeconds(60);
 
   private final WorkerConfig config;
   private final ModelDirectory model;
@@ -66,6 +65,7 @@ public final class Worker implements AutoCloseable {
   private final List<InferenceStage> stages = new ArrayList<>();
   private final List<Thread> inferenceThreads = new ArrayList<>();
   private volatile ExecutorService decodePool;
+  private volatile ScheduledExecutorService decodeTimer;
   private volatile MicroBatcher batcher;
   private volatile Thread batcherThread;
   private volatile Publisher publisher;
@@ -237,22 +237,14 @@ public final class Worker implements AutoCloseable {
             config.commitInterval(),
             config.shutdownTimeout(),
             exactlyOnce);
-    ExecutorService pool = decodePool;
+    decodeTimer = Executors.newSingleThreadScheduledExecutor(named("decode-timer"));
+    TimedDecoder timed =
+        new TimedDecoder(decoder::decode, decodePool, decodeTimer, config.decodeTimeout());
     poll =
         PollLoop.withKafkaConsumer(
             settings,
             consumerProps,
-            (InputRecord r) ->
-                decoded.add(
-                    CompletableFuture.supplyAsync(() -> decoder.decode(r), pool)
-                        .completeOnTimeout(
-                            Item.rejected(
-                                r,
-                                null,
-                                Rejection.DECODE_TIMEOUT,
-                                "Decoding took longer than " + DECODE_TIMEOUT.toSeconds() + " s"),
-                            DECODE_TIMEOUT.toMillis(),
-                            TimeUnit.MILLISECONDS)),
+            (InputRecord r) -> decoded.add(timed.submit(r)),
             failure,
             metrics);
 
@@ -417,6 +409,9 @@ public final class Worker implements AutoCloseable {
     } finally {
       if (decodePool != null) {
         decodePool.shutdownNow();
+      }
+      if (decodeTimer != null) {
+        decodeTimer.shutdownNow();
       }
       if (server != null) {
         server.close();
