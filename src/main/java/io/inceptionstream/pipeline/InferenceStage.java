@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * items' pixels to the classifier, maps each item to its row of the result and passes the outcome
  * to the publisher. An engine failure is fatal.
  */
-public final class InferenceStage implements Runnable {
+public final class InferenceStage implements Runnable, InferenceWatchdog.Device {
 
   private static final Logger LOG = LoggerFactory.getLogger(InferenceStage.class);
 
@@ -41,6 +41,7 @@ public final class InferenceStage implements Runnable {
   private final CountDownLatch warm = new CountDownLatch(1);
   private volatile boolean stopped;
   private volatile boolean ready;
+  private volatile long busySince = -1;
 
   public InferenceStage(
       ModelDirectory model,
@@ -71,6 +72,16 @@ public final class InferenceStage implements Runnable {
   /** Whether the model is loaded and warmed up. */
   public boolean ready() {
     return ready;
+  }
+
+  @Override
+  public String device() {
+    return device;
+  }
+
+  @Override
+  public long busySinceNanos() {
+    return busySince;
   }
 
   /** Ends the thread once no batch is waiting. */
@@ -134,7 +145,12 @@ public final class InferenceStage implements Runnable {
     if (!ready.isEmpty()) {
       int n = ready.size();
       long t0 = System.nanoTime();
-      result = classifier.classify(ready);
+      busySince = t0;
+      try {
+        result = classifier.classify(ready);
+      } finally {
+        busySince = -1;
+      }
       long took = System.nanoTime() - t0;
       metrics.inferenceBatch.update(took, TimeUnit.NANOSECONDS);
       for (int i = 0; i < n; i++) {

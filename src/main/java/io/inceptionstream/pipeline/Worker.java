@@ -17,6 +17,7 @@ import io.inceptionstream.inference.Devices;
 import io.inceptionstream.inference.EngineSetup;
 import io.inceptionstream.inference.RunnerOptions;
 import io.inceptionstream.ingest.PollLoop;
+import io.inceptionstream.lifecycle.Clock;
 import io.inceptionstream.lifecycle.Failure;
 import io.inceptionstream.lifecycle.InputRecord;
 import io.inceptionstream.metrics.Checks;
@@ -66,6 +67,7 @@ public final class Worker implements AutoCloseable {
   private final List<Thread> inferenceThreads = new ArrayList<>();
   private volatile ExecutorService decodePool;
   private volatile ScheduledExecutorService decodeTimer;
+  private volatile ScheduledExecutorService watchdogTimer;
   private volatile MicroBatcher batcher;
   private volatile Thread batcherThread;
   private volatile Publisher publisher;
@@ -175,6 +177,11 @@ public final class Worker implements AutoCloseable {
       inferenceThreads.add(t);
       t.start();
     }
+    InferenceWatchdog watchdog =
+        new InferenceWatchdog(stages, config.inferenceTimeout(), failure, Clock.SYSTEM);
+    liveness.register("inference", Checks.noError(watchdog::check));
+    watchdogTimer = Executors.newSingleThreadScheduledExecutor(named("watchdog"));
+    watchdogTimer.scheduleWithFixedDelay(watchdog::check, 1, 1, TimeUnit.SECONDS);
     readiness.register(
         "model",
         Checks.when(
@@ -412,6 +419,9 @@ public final class Worker implements AutoCloseable {
       }
       if (decodeTimer != null) {
         decodeTimer.shutdownNow();
+      }
+      if (watchdogTimer != null) {
+        watchdogTimer.shutdownNow();
       }
       if (server != null) {
         server.close();

@@ -31,7 +31,8 @@ public final class NoLeaksExtension implements BeforeAllCallback, AfterAllCallba
 
   /** Name prefixes of the threads a worker starts. */
   static final List<String> WORKER_THREADS =
-      List.of("poll", "batcher", "publisher", "inference-", "decode-", "metrics-http-");
+      List.of(
+          "poll", "batcher", "publisher", "inference-", "decode-", "watchdog-", "metrics-http-");
 
   @Override
   public void afterAll(ExtensionContext context) {
