@@ -15,6 +15,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -42,8 +43,11 @@ public final class OutputRecords {
    */
   public record Output(byte[] key, byte[] value, List<Map.Entry<String, byte[]>> headers) {}
 
-  /** Room left in a request for the dead letter's other fields and headers. */
-  private static final int DEAD_LETTER_HEADROOM = 64 * 1024;
+  /**
+   * Room kept in a request for the producer's own overhead: the record batch header and the varints
+   * around each field (well under 1 KiB for one record).
+   */
+  private static final int DEAD_LETTER_HEADROOM = 4 * 1024;
 
   private final ModelIdentity model;
   private final int maxDeadLetterBytes;
@@ -55,7 +59,7 @@ public final class OutputRecords {
 
   /**
    * @param maxRequestBytes the producer's {@code max.request.size}: a dead letter that would not
-   *     fit leaves out the original value (and key) rather than failing to send
+   *     fit is cut down (see {@link #deadLetter}) rather than failing to send
    */
   public OutputRecords(ModelIdentity model, int maxRequestBytes) {
     this.model = model;
@@ -144,52 +148,114 @@ public final class OutputRecords {
   }
 
   /**
-   * The dead letter of a rejected item, keyed with the original key. When the original record is
-   * too large to fit a request, its value (and a huge key) are left out and the message says so: a
-   * dead letter that cannot be written would stop the worker on the same record forever.
+   * The dead letter of a rejected item, keyed with the original key and carrying the original key,
+   * value and headers. It always fits the producer's {@code max.request.size}: counted as sent —
+   * the record key, the encoded value (which holds the key a second time, the value, the headers
+   * and the message) and the record headers — a dead letter over the limit gets the original value
+   * truncated, then the original headers' values, the key copy, the record key and the trace
+   * headers left out, in that order, until it fits; the message says what was cut. A dead letter
+   * that cannot be written would stop the worker on the same record forever.
    */
   public Output deadLetter(Item item, long now) {
     InputRecord s = item.source();
-    byte[] key = s.key();
+    List<Header> original = new ArrayList<>(s.headers().size());
+    for (Map.Entry<String, byte[]> h : s.headers()) {
+      original.add(
+          new Header(h.getKey(), h.getValue() == null ? null : ByteBuffer.wrap(h.getValue())));
+    }
     byte[] value = s.value();
+    Output whole =
+        deadLetter(item, now, s.key(), s.key(), value, original, headers(s), item.errorMessage());
+    if (size(whole) <= maxDeadLetterBytes) {
+      return whole;
+    }
+    // 1. The original value, truncated to the room the rest leaves.
+    String note =
+        " (original value of "
+            + (value == null ? 0 : value.length)
+            + " bytes truncated to %d bytes: the dead letter must fit the producer's"
+            + " max.request.size; kept: "
+            + maxDeadLetterBytes
+            + " bytes in all)";
+    Output empty =
+        deadLetter(
+            item,
+            now,
+            s.key(),
+            s.key(),
+            value == null ? null : new byte[0],
+            original,
+            headers(s),
+            item.errorMessage() + String.format(note, Integer.MAX_VALUE));
+    long room = maxDeadLetterBytes - size(empty);
+    if (value != null && room >= 0) {
+      int kept = (int) Math.min(value.length, room);
+      return deadLetter(
+          item,
+          now,
+          s.key(),
+          s.key(),
+          Arrays.copyOf(value, kept),
+          original,
+          headers(s),
+          item.errorMessage() + String.format(note, kept));
+    }
+    // 2. The key or headers alone are too large: cut everything but the reason.
+    List<Header> names = new ArrayList<>(original.size());
+    for (Header h : original) {
+      names.add(new Header(h.getKey(), null));
+    }
+    byte[] key = s.key();
+    boolean keyFits = key == null || 2L * key.length + 4096 <= maxDeadLetterBytes / 2;
+    List<Map.Entry<String, byte[]>> recordHeaders = headers(s);
+    recordHeaders.removeIf(h -> TRACE_HEADERS.contains(h.getKey()));
     String message = item.errorMessage();
-    long size = (key == null ? 0 : key.length) + (value == null ? 0 : value.length);
-    for (Map.Entry<String, byte[]> h : s.headers()) {
-      size += h.getKey().length() + (h.getValue() == null ? 0 : h.getValue().length);
+    if (message.length() > 4096) {
+      message = message.substring(0, 4096) + "...";
     }
-    if (size > maxDeadLetterBytes) {
-      message +=
-          " (original value of "
-              + (value == null ? 0 : value.length)
-              + " bytes left out of the dead letter: over the "
-              + maxDeadLetterBytes
-              + "-byte limit)";
-      value = null;
-      if (key != null && key.length > maxDeadLetterBytes / 2) {
-        key = null;
-      }
-    }
-    List<Header> hs = new ArrayList<>(s.headers().size());
-    for (Map.Entry<String, byte[]> h : s.headers()) {
-      hs.add(new Header(h.getKey(), h.getValue() == null ? null : ByteBuffer.wrap(h.getValue())));
-    }
-    boolean dropHeaders =
-        size > maxDeadLetterBytes
-            && value == null
-            && hs.stream().mapToLong(h -> h.getValue() == null ? 0 : h.getValue().remaining()).sum()
-                > maxDeadLetterBytes / 2;
+    message +=
+        " (original value, header values"
+            + (keyFits ? "" : " and key")
+            + " and trace headers left out: the dead letter must fit the producer's"
+            + " max.request.size of "
+            + maxDeadLetterBytes
+            + " bytes)";
+    return deadLetter(
+        item, now, keyFits ? key : null, keyFits ? key : null, null, names, recordHeaders, message);
+  }
+
+  private Output deadLetter(
+      Item item,
+      long now,
+      byte[] recordKey,
+      byte[] key,
+      byte[] value,
+      List<Header> originalHeaders,
+      List<Map.Entry<String, byte[]>> recordHeaders,
+      String message) {
     DeadLetter d =
         DeadLetter.newBuilder()
             .setKey(key == null ? null : ByteBuffer.wrap(key))
             .setValue(value == null ? null : ByteBuffer.wrap(value))
-            .setHeaders(dropHeaders ? List.of() : hs)
-            .setSource(position(s))
+            .setHeaders(originalHeaders)
+            .setSource(position(item.source()))
             .setErrorKind(item.errorKind())
             .setErrorMessage(message)
             .setId(item.id())
             .setWorkerId(model.workerId())
             .setTimestamp(Instant.ofEpochMilli(now))
             .build();
-    return new Output(key, WireFormat.encode(d), headers(s));
+    return new Output(recordKey, WireFormat.encode(d), recordHeaders);
+  }
+
+  /** What the producer counts against max.request.size, less its fixed record overhead. */
+  static long size(Output o) {
+    long n = (o.key() == null ? 0 : o.key().length) + (o.value() == null ? 0 : o.value().length);
+    for (Map.Entry<String, byte[]> h : o.headers()) {
+      n +=
+          h.getKey().getBytes(StandardCharsets.UTF_8).length
+              + (h.getValue() == null ? 0 : h.getValue().length);
+    }
+    return n;
   }
 }

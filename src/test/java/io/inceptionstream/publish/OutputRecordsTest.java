@@ -15,8 +15,10 @@ import io.inceptionstream.inference.Scored;
 import io.inceptionstream.lifecycle.InputRecord;
 import io.inceptionstream.model.Tap;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class OutputRecordsTest {
@@ -89,28 +91,91 @@ class OutputRecordsTest {
     assertArrayEquals("k".getBytes(StandardCharsets.UTF_8), es.get(0).key(), "the input key wins");
   }
 
+  private static final int MIB = 1024 * 1024;
+
+  private static InputRecord record(byte[] key, byte[] value, List<Map.Entry<String, byte[]>> h) {
+    return new InputRecord("images", 0, 3, key, value, h, 1L, 2L);
+  }
+
   @Test
-  void aDeadLetterTooLargeForARequestLeavesTheValueOutAndSaysSo() throws Exception {
-    OutputRecords small =
-        new OutputRecords(new ModelIdentity("m", "2.0", List.of("a"), "w1", 1), 100 * 1024);
-    InputRecord big =
-        new InputRecord(
-            "images",
-            0,
-            3,
-            "k".getBytes(StandardCharsets.UTF_8),
-            new byte[500 * 1024],
-            List.of(),
-            1L,
-            2L);
+  void aDeadLetterOfAnInputNearTheLimitIsTruncatedToFitCountingTheKeyTwiceAndTheHeaders()
+      throws Exception {
+    // The case that crash-looped the worker: under the limit counting the key once, over it as
+    // sent (the key twice, the trace header twice).
+    OutputRecords outputs =
+        new OutputRecords(new ModelIdentity("m", "2.0", List.of("a"), "w1", 1), MIB);
+    byte[] key = new byte[100 * 1024];
+    Arrays.fill(key, (byte) 'k');
+    byte[] value = new byte[840 * 1024];
+    new Random(1).nextBytes(value);
+    List<Map.Entry<String, byte[]>> headers =
+        List.of(Map.entry("traceparent", new byte[16 * 1024]), Map.entry("other", new byte[300]));
     OutputRecords.Output o =
-        small.deadLetter(Item.rejected(big, "x", "IMAGE_TOO_LARGE", "too large"), 5L);
+        outputs.deadLetter(
+            Item.rejected(record(key, value, headers), "x", "CORRUPT_IMAGE", "cannot decode"), 5L);
+    assertTrue(OutputRecords.size(o) <= MIB - 4096, "size " + OutputRecords.size(o));
     DeadLetter d = WireFormat.decodeDeadLetter(o.value());
+    assertEquals("CORRUPT_IMAGE", d.getErrorKind());
+    assertArrayEquals(key, o.key(), "record key kept");
+    assertEquals(key.length, d.getKey().remaining(), "key copy kept");
+    byte[] kept = new byte[d.getValue().remaining()];
+    d.getValue().get(kept);
+    assertTrue(kept.length > 600 * 1024 && kept.length < value.length, "kept " + kept.length);
+    assertArrayEquals(Arrays.copyOf(value, kept.length), kept, "a prefix of the original");
+    assertTrue(
+        d.getErrorMessage()
+            .startsWith(
+                "cannot decode (original value of 860160 bytes truncated to "
+                    + kept.length
+                    + " bytes"),
+        d.getErrorMessage());
+  }
+
+  @Test
+  void aKeyTooLargeForTheDeadLetterIsLeftOutAndTheReasonStays() throws Exception {
+    OutputRecords outputs =
+        new OutputRecords(new ModelIdentity("m", "2.0", List.of("a"), "w1", 1), 100 * 1024);
+    OutputRecords.Output o =
+        outputs.deadLetter(
+            Item.rejected(
+                record(
+                    new byte[60 * 1024], new byte[10], List.of(Map.entry("h", new byte[50_000]))),
+                "x",
+                "INVALID_RECORD",
+                "too long"),
+            5L);
+    assertTrue(OutputRecords.size(o) <= 100 * 1024 - 4096, "size " + OutputRecords.size(o));
+    DeadLetter d = WireFormat.decodeDeadLetter(o.value());
+    assertNull(o.key());
+    assertNull(d.getKey());
     assertNull(d.getValue());
-    assertEquals("IMAGE_TOO_LARGE", d.getErrorKind());
-    assertTrue(d.getErrorMessage().contains("512000 bytes left out"), d.getErrorMessage());
-    assertTrue(o.value().length < 100 * 1024);
-    assertArrayEquals("k".getBytes(StandardCharsets.UTF_8), o.key());
+    assertEquals("h", d.getHeaders().get(0).getKey(), "header names kept");
+    assertTrue(d.getErrorMessage().contains("left out"), d.getErrorMessage());
+  }
+
+  @Test
+  void everyDeadLetterFitsWhateverTheSizesOfKeyValueAndHeaders() throws Exception {
+    Random r = new Random(42);
+    for (int i = 0; i < 60; i++) {
+      int limit = 64 * 1024 + r.nextInt(MIB);
+      OutputRecords outputs =
+          new OutputRecords(new ModelIdentity("m", "2.0", List.of("a"), "w1", 1), limit);
+      byte[] key = r.nextInt(4) == 0 ? null : new byte[r.nextInt(limit)];
+      byte[] value = new byte[r.nextInt(2 * limit)];
+      List<Map.Entry<String, byte[]>> headers =
+          r.nextBoolean()
+              ? List.of()
+              : List.of(
+                  Map.entry("traceparent", new byte[r.nextInt(limit / 2)]),
+                  Map.entry("x", new byte[r.nextInt(limit / 2)]));
+      OutputRecords.Output o =
+          outputs.deadLetter(
+              Item.rejected(record(key, value, headers), "id", "CORRUPT_IMAGE", "bad"), 5L);
+      assertTrue(
+          OutputRecords.size(o) <= Math.max(1024, limit - 4096),
+          "case " + i + ": " + OutputRecords.size(o) + " > " + limit);
+      assertEquals("CORRUPT_IMAGE", WireFormat.decodeDeadLetter(o.value()).getErrorKind());
+    }
   }
 
   @Test
