@@ -38,6 +38,11 @@ public final class Records {
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 60_000);
     p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 4 * 1024 * 1024);
+    // Not idempotent, one request in flight: order is kept all the same, and a leader change on
+    // a loaded machine cannot trap the producer in endless OUT_OF_ORDER_SEQUENCE_NUMBER retries
+    // (seen once, right after the topic was created).
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
+    p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
     try (KafkaProducer<byte[], byte[]> producer =
         new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
       List<Future<RecordMetadata>> sent = new ArrayList<>();
