@@ -5,5 +5,6 @@
  * io.inceptionstream.image.ImageRejectedException} after checking sizes against {@link
  * io.inceptionstream.image.ImageLimits} before any pixel is decoded; {@link
  * io.inceptionstream.image.Preprocessor} writes the network's 3x32x32 input into a batch buffer.
+ * Internal: not a stable API.
  */
 package io.inceptionstream.image;

@@ -165,6 +165,20 @@ class LayersTest {
         "the architecture rules see no main classes");
   }
 
+  @Test
+  void everyPackageSaysWhetherItIsPublicApiOrInternal() throws java.io.IOException {
+    java.nio.file.Path root = java.nio.file.Path.of("src/main/java/io/inceptionstream");
+    for (String p : RANK.keySet()) {
+      java.nio.file.Path info = root.resolve(p).resolve("package-info.java");
+      org.junit.jupiter.api.Assertions.assertTrue(
+          java.nio.file.Files.exists(info), p + " has no package-info.java");
+      String text = java.nio.file.Files.readString(info);
+      org.junit.jupiter.api.Assertions.assertTrue(
+          text.contains("Public API") || text.contains("Internal"),
+          p + "/package-info.java must say whether the package is Public API or Internal");
+    }
+  }
+
   /** {@code model} for {@code io.inceptionstream.model.Tap}, or null outside the root. */
   static String topPackage(JavaClass c) {
     String p = c.getPackageName();
