@@ -1,24 +1,33 @@
 package io.inceptionstream.cli;
 
+import io.inceptionstream.train.IdxFiles;
+import io.inceptionstream.train.LabeledImages;
 import io.inceptionstream.train.ShapeGenerator;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import javax.imageio.ImageIO;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code dataset shapes}: writes the procedural shapes set as PNG files, one folder per class. */
+/**
+ * {@code dataset shapes} writes the procedural shapes set, {@code dataset idx} exports an IDX set
+ * (Fashion-MNIST and the like), as PNG files in one folder per class.
+ */
 @Command(
     name = "dataset",
     mixinStandardHelpOptions = true,
     description = "Generate data sets.",
-    subcommands = {DatasetCommand.Shapes.class})
+    subcommands = {DatasetCommand.Shapes.class, DatasetCommand.Idx.class})
 final class DatasetCommand implements Runnable {
 
   @Spec CommandSpec spec;
@@ -26,7 +35,7 @@ final class DatasetCommand implements Runnable {
   @Override
   public void run() {
     throw new picocli.CommandLine.ParameterException(
-        spec.commandLine(), "Missing subcommand: shapes");
+        spec.commandLine(), "Missing subcommand: shapes or idx");
   }
 
   @Command(
@@ -83,6 +92,104 @@ final class DatasetCommand implements Runnable {
         Json.print(o, doc);
       } else {
         o.printf("Wrote %d images (%d per class, seed %d) to %s%n", total, perClass, seed, out);
+      }
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "idx",
+      mixinStandardHelpOptions = true,
+      description =
+          "Export an IDX data set (e.g. Fashion-MNIST) as grayscale PNGs in DIR/<class>/<index>.png,"
+              + " class names made folder-safe ('/' becomes '-').")
+  static final class Idx implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(
+        names = "--in",
+        defaultValue = "/usr/share/datasets/fashion-mnist",
+        description = "IDX directory. Default: ${DEFAULT-VALUE} (Debian's dataset-fashion-mnist).")
+    Path in;
+
+    @Option(names = "--out", required = true, description = "Output directory.")
+    Path out;
+
+    @Option(
+        names = "--train",
+        description = "Export the training file instead of the test file (t10k). Default: test.")
+    boolean train;
+
+    @Option(
+        names = "--limit",
+        defaultValue = "2147483647",
+        description = "Export only the first N images. Default: all.")
+    int limit;
+
+    @Option(
+        names = "--labels",
+        paramLabel = "FILE",
+        description = "Class names, one per line. Default: Fashion-MNIST's ten.")
+    Path labels;
+
+    @Option(names = "--json", description = "Print a JSON summary on stdout.")
+    boolean json;
+
+    @Override
+    public Integer call() throws IOException {
+      if (limit < 1) {
+        throw new CliException(
+            "Invalid value " + limit + " for option --limit: must be at least 1", 2);
+      }
+      Path dir = DataOptions.idxDir(in);
+      List<String> classes = DataOptions.idxClasses(labels);
+      String prefix = train ? "train" : "t10k";
+      IdxFiles.Images images;
+      int[] labelsOf;
+      try {
+        images =
+            IdxFiles.readImages(LabeledImages.idxFile(dir, prefix + "-images-idx3-ubyte"), limit);
+        labelsOf =
+            IdxFiles.readLabels(LabeledImages.idxFile(dir, prefix + "-labels-idx1-ubyte"), limit);
+      } catch (IOException e) {
+        throw new CliException(Main.describe(e), 1);
+      }
+      if (labelsOf.length != images.count()) {
+        throw new CliException(
+            "The IDX files disagree: " + images.count() + " images, " + labelsOf.length + " labels",
+            1);
+      }
+      int side = images.rows() * images.columns();
+      Progress progress = new Progress(spec.commandLine().getErr(), "idx", images.count(), !json);
+      for (int i = 0; i < images.count(); i++) {
+        if (labelsOf[i] >= classes.size()) {
+          throw new CliException(
+              "Label " + labelsOf[i] + " of image " + i + " has no class name", 1);
+        }
+        BufferedImage gray =
+            new BufferedImage(images.columns(), images.rows(), BufferedImage.TYPE_BYTE_GRAY);
+        gray.getRaster()
+            .setDataElements(
+                0,
+                0,
+                images.columns(),
+                images.rows(),
+                Arrays.copyOfRange(images.pixels(), i * side, (i + 1) * side));
+        Path classDir = out.resolve(LabeledImages.folderName(classes.get(labelsOf[i])));
+        Files.createDirectories(classDir);
+        ImageIO.write(gray, "png", classDir.resolve(String.format("%06d.png", i)).toFile());
+        progress.update(i + 1, "");
+      }
+      progress.done();
+      PrintWriter o = spec.commandLine().getOut();
+      if (json) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("out", out.toString());
+        doc.put("images", images.count());
+        doc.put("classes", classes);
+        Json.print(o, doc);
+      } else {
+        o.printf("Wrote %d images of %s to %s%n", images.count(), dir, out);
       }
       return 0;
     }

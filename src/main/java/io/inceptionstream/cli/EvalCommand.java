@@ -45,6 +45,18 @@ final class EvalCommand implements Callable<Integer> {
       description = "Images per forward pass. Default: ${DEFAULT-VALUE}.")
   int batchSize;
 
+  @Option(
+      names = "--labels",
+      paramLabel = "FILE",
+      description = "With --idx: class names, one per line. Default: Fashion-MNIST's ten.")
+  Path labels;
+
+  @Option(
+      names = "--limit",
+      defaultValue = "2147483647",
+      description = "With --idx: evaluate only the first N test images. Default: all.")
+  int limit;
+
   @Option(names = "--json", description = "Print JSON on stdout.")
   boolean json;
 
@@ -59,7 +71,7 @@ final class EvalCommand implements Callable<Integer> {
     ModelDirectory dir = ModelLocator.openOrDefault(model);
     String engine = engineOptions.prepare();
     String device = engineOptions.devices(engine).get(0);
-    LabeledImages images = data.load(false, seed);
+    LabeledImages images = data.load(false, seed, dir.labels(), labels, limit);
     Evaluation.Result r;
     try {
       r =

@@ -141,8 +141,16 @@ final class TrainCommand implements Callable<Integer> {
   @Option(
       names = "--held-out",
       defaultValue = "500",
-      description = "With --shapes: held-out images. Default: ${DEFAULT-VALUE}.")
+      description =
+          "With --shapes: held-out images; with --idx: the first N images of the test file."
+              + " Default: ${DEFAULT-VALUE}.")
   int heldOut;
+
+  @Option(
+      names = "--labels",
+      paramLabel = "FILE",
+      description = "With --idx: class names, one per line. Default: Fashion-MNIST's ten.")
+  Path idxLabels;
 
   @Option(
       names = "--held-out-seed",
@@ -217,6 +225,11 @@ final class TrainCommand implements Callable<Integer> {
     } else if (data.cifar10 != null) {
       trainSet = data.load(true, seed);
       heldOutSet = data.load(false, seed);
+    } else if (data.idx != null) {
+      // The official split: train on the training file, hold out (the first images of) the test
+      // file.
+      trainSet = data.load(true, seed, null, idxLabels, Integer.MAX_VALUE);
+      heldOutSet = data.load(false, seed, null, idxLabels, heldOut);
     } else {
       List<LabeledImages> parts = data.load(true, seed).split(validationSplit, seed);
       trainSet = parts.get(0);

@@ -241,7 +241,7 @@ public record LabeledImages(byte[] pixels, int[] labels, List<String> classes, S
   /**
    * {@code name.gz} if it exists, else {@code name}; for messages, the .gz name when neither does.
    */
-  private static Path idxFile(Path dir, String name) {
+  public static Path idxFile(Path dir, String name) {
     Path gz = dir.resolve(name + ".gz");
     Path plain = dir.resolve(name);
     return Files.exists(gz) || !Files.exists(plain) ? gz : plain;
