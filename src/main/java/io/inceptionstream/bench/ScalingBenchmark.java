@@ -430,6 +430,9 @@ public final class ScalingBenchmark {
     Path logFile = logs.resolve(flags.get("worker.id") + "-" + System.nanoTime() + ".log");
     ProcessBuilder pb =
         new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(logFile.toFile());
+    // Only the flags configure the workers: the launcher's own variables (INCEPTION_STREAM_JAR)
+    // would be refused as unknown keys, and an exported key would make runs differ.
+    pb.environment().keySet().removeIf(k -> k.startsWith("INCEPTION_STREAM_"));
     int cores = Runtime.getRuntime().availableProcessors();
     pb.environment().putIfAbsent("MXNET_ENGINE_TYPE", "NaiveEngine");
     pb.environment()
