@@ -4,6 +4,7 @@ import io.inceptionstream.train.IdxFiles;
 import io.inceptionstream.train.LabeledImages;
 import io.inceptionstream.train.ShapeGenerator;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -135,6 +136,23 @@ final class DatasetCommand implements Runnable {
     @Option(names = "--json", description = "Print a JSON summary on stdout.")
     boolean json;
 
+    /** Image {@code i} of an IDX set as a grayscale PNG, its pixels as stored. */
+    static byte[] png(IdxFiles.Images images, int i) throws IOException {
+      int side = images.rows() * images.columns();
+      BufferedImage gray =
+          new BufferedImage(images.columns(), images.rows(), BufferedImage.TYPE_BYTE_GRAY);
+      gray.getRaster()
+          .setDataElements(
+              0,
+              0,
+              images.columns(),
+              images.rows(),
+              Arrays.copyOfRange(images.pixels(), i * side, (i + 1) * side));
+      ByteArrayOutputStream png = new ByteArrayOutputStream();
+      ImageIO.write(gray, "png", png);
+      return png.toByteArray();
+    }
+
     @Override
     public Integer call() throws IOException {
       if (limit < 1) {
@@ -159,25 +177,15 @@ final class DatasetCommand implements Runnable {
             "The IDX files disagree: " + images.count() + " images, " + labelsOf.length + " labels",
             1);
       }
-      int side = images.rows() * images.columns();
       Progress progress = new Progress(spec.commandLine().getErr(), "idx", images.count(), !json);
       for (int i = 0; i < images.count(); i++) {
         if (labelsOf[i] >= classes.size()) {
           throw new CliException(
               "Label " + labelsOf[i] + " of image " + i + " has no class name", 1);
         }
-        BufferedImage gray =
-            new BufferedImage(images.columns(), images.rows(), BufferedImage.TYPE_BYTE_GRAY);
-        gray.getRaster()
-            .setDataElements(
-                0,
-                0,
-                images.columns(),
-                images.rows(),
-                Arrays.copyOfRange(images.pixels(), i * side, (i + 1) * side));
         Path classDir = out.resolve(LabeledImages.folderName(classes.get(labelsOf[i])));
         Files.createDirectories(classDir);
-        ImageIO.write(gray, "png", classDir.resolve(String.format("%06d.png", i)).toFile());
+        Files.write(classDir.resolve(String.format("%06d.png", i)), png(images, i));
         progress.update(i + 1, "");
       }
       progress.done();

@@ -3,6 +3,8 @@ package io.inceptionstream.cli;
 import io.inceptionstream.broker.Topics;
 import io.inceptionstream.client.ImagePublisher;
 import io.inceptionstream.image.ImageFormat;
+import io.inceptionstream.train.IdxFiles;
+import io.inceptionstream.train.LabeledImages;
 import io.inceptionstream.train.ShapeGenerator;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -72,6 +74,28 @@ final class PublishCommand implements Callable<Integer> {
   Integer shapes;
 
   @Option(
+      names = "--idx",
+      arity = "0..1",
+      fallbackValue = "/usr/share/datasets/fashion-mnist",
+      paramLabel = "DIR",
+      description =
+          "Publish an IDX set's test images (e.g. Fashion-MNIST; without DIR, Debian's"
+              + " dataset-fashion-mnist) as PNGs, true class in the 'label' attribute.")
+  Path idx;
+
+  @Option(
+      names = "--limit",
+      defaultValue = "2147483647",
+      description = "With --idx: only the first N images. Default: all.")
+  int limit;
+
+  @Option(
+      names = "--labels",
+      paramLabel = "FILE",
+      description = "With --idx: class names, one per line. Default: Fashion-MNIST's ten.")
+  Path idxLabels;
+
+  @Option(
       names = "--seed",
       defaultValue = "2026",
       description = "With --shapes: the set's seed. Default: ${DEFAULT-VALUE}.")
@@ -104,8 +128,28 @@ final class PublishCommand implements Callable<Integer> {
     if (rate < 0) {
       throw new CliException("Invalid value " + rate + " for option --rate: must be 0 or more", 2);
     }
-    if ((shapes == null) == paths.isEmpty()) {
-      throw new CliException("Give image paths or --shapes N (one of them)", 2);
+    int sources = (shapes != null ? 1 : 0) + (idx != null ? 1 : 0) + (paths.isEmpty() ? 0 : 1);
+    if (sources != 1) {
+      throw new CliException("Give image paths, --shapes N or --idx [DIR] (one of them)", 2);
+    }
+    if (limit < 1) {
+      throw new CliException(
+          "Invalid value " + limit + " for option --limit: must be at least 1", 2);
+    }
+    IdxFiles.Images idxImages = null;
+    int[] idxLabelsOf = null;
+    List<String> idxClasses = null;
+    if (idx != null) {
+      Path dir = DataOptions.idxDir(idx);
+      idxClasses = DataOptions.idxClasses(idxLabels);
+      try {
+        idxImages =
+            IdxFiles.readImages(LabeledImages.idxFile(dir, "t10k-images-idx3-ubyte"), limit);
+        idxLabelsOf =
+            IdxFiles.readLabels(LabeledImages.idxFile(dir, "t10k-labels-idx1-ubyte"), limit);
+      } catch (IOException e) {
+        throw new CliException(Main.describe(e), 1);
+      }
     }
     if (shapes != null && shapes < 1) {
       throw new CliException(
@@ -115,7 +159,7 @@ final class PublishCommand implements Callable<Integer> {
     List<Path> files = new ArrayList<>();
     List<Path> roots = new ArrayList<>();
     int skipped = 0;
-    if (shapes == null) {
+    if (shapes == null && idx == null) {
       for (Path p : paths) {
         if (Files.isDirectory(p)) {
           try (Stream<Path> s = Files.walk(p)) {
@@ -138,7 +182,7 @@ final class PublishCommand implements Callable<Integer> {
     } catch (RuntimeException e) {
       throw new CliException(Main.describe(e), 1);
     }
-    long total = shapes != null ? shapes : files.size();
+    long total = shapes != null ? shapes : idxImages != null ? idxImages.count() : files.size();
     Progress progress = new Progress(err, "publish", total, !json);
     AtomicLong bytes = new AtomicLong();
     AtomicLong failed = new AtomicLong();
@@ -154,7 +198,20 @@ final class PublishCommand implements Callable<Integer> {
             .build()) {
       for (long i = 0; i < total; i++) {
         Source src;
-        if (shapes != null) {
+        if (idxImages != null) {
+          int k = (int) i;
+          int label = idxLabelsOf[k];
+          src =
+              new Source(
+                  "idx-t10k-" + k,
+                  null,
+                  Map.of(
+                      "label",
+                      label < idxClasses.size() ? idxClasses.get(label) : Integer.toString(label),
+                      "index",
+                      Integer.toString(k)),
+                  DatasetCommand.Idx.png(idxImages, k));
+        } else if (shapes != null) {
           ShapeGenerator.Sample s = ShapeGenerator.sample(seed, i);
           src =
               new Source(
