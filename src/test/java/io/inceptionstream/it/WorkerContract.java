@@ -282,6 +282,46 @@ abstract class WorkerContract {
   }
 
   @Test
+  void aCorruptImageWithAHundredKilobyteKeyIsDeadLetteredAndTheStreamGoesOn(TestInfo info)
+      throws Exception {
+    TestTopics t = topics(info, 1);
+    // Under max.request.size counting the key once, over it as a dead letter sends it: the
+    // record key, the key copy, the value. This used to fail the worker, again on every restart.
+    byte[] key = new byte[100 * 1024];
+    java.util.Arrays.fill(key, (byte) 'k');
+    byte[] junk = new byte[820 * 1024];
+    new java.util.Random(5).nextBytes(junk);
+    // A real PNG's signature and header chunk (a 32x32 image), then garbage: CORRUPT_IMAGE.
+    System.arraycopy(ShapeGenerator.sample(9, 3).png(), 0, junk, 0, 33);
+    List<Records.Out> in = new ArrayList<>();
+    in.add(new Records.Out(0, key, Inputs.image("huge", junk)));
+    in.addAll(Inputs.shapes("after", 3, 11));
+    for (int i = 1; i < in.size(); i++) {
+      in.set(i, new Records.Out(0, in.get(i).key(), in.get(i).value()));
+    }
+    Records.send(kafka.bootstrapServers(), t.input(), in);
+    Worker w = Workers.start(kafka.bootstrapServers(), model, "g-" + t.input(), "w1", t.flags());
+    try {
+      List<ConsumerRecord<byte[], byte[]>> dlq =
+          Records.read(kafka.bootstrapServers(), t.dlq(), 1, TIMEOUT);
+      List<ConsumerRecord<byte[], byte[]>> preds =
+          Records.read(kafka.bootstrapServers(), t.predictions(), 3, TIMEOUT);
+      assertEquals(1, dlq.size());
+      DeadLetter d = WireFormat.decodeDeadLetter(dlq.get(0).value());
+      assertEquals("CORRUPT_IMAGE", d.getErrorKind());
+      assertTrue(d.getErrorMessage().contains("truncated"), d.getErrorMessage());
+      assertEquals(3, preds.size(), "the records after it are predicted");
+      assertTrue(w.ready(), "the worker is still healthy");
+    } finally {
+      assertEquals(0, Workers.stop(w));
+    }
+    assertEquals(
+        Map.of(0, 4L),
+        Records.committed(kafka.bootstrapServers(), "g-" + t.input()),
+        "everything committed");
+  }
+
+  @Test
   void acceptsSingleObjectBytesBuiltByHand(TestInfo info) throws Exception {
     TestTopics t = topics(info, 1);
     // A client in another language: C3 01, the fingerprint of the schema, then the binary body.
