@@ -2,6 +2,7 @@ package io.inceptionstream.cli;
 
 import io.inceptionstream.inference.EngineSetup;
 import io.inceptionstream.inference.ModelBenchmark;
+import io.inceptionstream.inference.Precision;
 import io.inceptionstream.model.InvalidModelException;
 import io.inceptionstream.model.ModelDirectory;
 import io.inceptionstream.model.ModelInitializer;
@@ -78,10 +79,24 @@ final class BenchCommand implements Runnable {
     @Option(names = "--json", description = "Print JSON on stdout.")
     boolean json;
 
+    @Option(
+        names = "--precision",
+        defaultValue = "fp32",
+        description =
+            "Compiled MXNet graph on the CPU: fp32, int8 (oneDNN, calibrated on the benchmark's"
+                + " random inputs) or bf16. Default: ${DEFAULT-VALUE}.")
+    String precision;
+
     @Mixin EngineOptions engineOptions;
 
     @Override
     public Integer call() throws IOException, InvalidModelException {
+      Precision arithmetic;
+      try {
+        arithmetic = Precision.parse(precision);
+      } catch (IllegalArgumentException e) {
+        throw new CliException(e.getMessage(), 2);
+      }
       if (batchSizes.length == 0 || Arrays.stream(batchSizes).anyMatch(b -> b < 1)) {
         throw new CliException(
             "Invalid value "
@@ -112,7 +127,7 @@ final class BenchCommand implements Runnable {
         List<ModelBenchmark.Result> results =
             ModelBenchmark.run(
                 dir,
-                engineOptions.runnerOptions(engine, List.of(), false),
+                engineOptions.runnerOptions(engine, List.of(), false).withPrecision(arithmetic),
                 device,
                 batchSizes,
                 warmup,
@@ -124,15 +139,17 @@ final class BenchCommand implements Runnable {
           doc.put("engine", engine);
           doc.put("device", device);
           doc.put("compiled", compiled);
+          doc.put("precision", arithmetic.key());
           doc.put("threads", EngineSetup.effective("OMP_NUM_THREADS"));
           doc.put("cores", Runtime.getRuntime().availableProcessors());
           doc.put("results", results);
           Json.print(out, doc);
         } else {
           out.printf(
-              "engine %s (%s), device %s, %s threads, %d cores%n",
+              "engine %s (%s, %s), device %s, %s threads, %d cores%n",
               engine,
               compiled ? "compiled graph" : "op by op",
+              arithmetic.key(),
               device,
               EngineSetup.effective("OMP_NUM_THREADS"),
               Runtime.getRuntime().availableProcessors());

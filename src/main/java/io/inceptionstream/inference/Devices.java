@@ -30,9 +30,16 @@ public final class Devices {
    */
   public static List<Device> resolve(String name, String engineName) {
     validate(name);
+    return resolve(name, engineName, Engine.getEngine(engineName).getGpuCount());
+  }
+
+  /**
+   * Resolves a device name given how many GPUs the engine sees: {@code auto} is all of them, or the
+   * CPU when there are none. The same rule for every engine; only the count is the engine's.
+   */
+  static List<Device> resolve(String name, String engineName, int gpus) {
+    validate(name);
     String n = name.trim().toLowerCase(Locale.ROOT);
-    Engine engine = Engine.getEngine(engineName);
-    int gpus = engine.getGpuCount();
     if (n.equals("cpu")) {
       return List.of(Device.cpu());
     }

@@ -56,7 +56,10 @@ public final class ModelBenchmark {
       input[i] = (float) random.nextGaussian();
     }
     List<Result> results = new ArrayList<>();
-    try (InferenceRunner runner = new InferenceRunner(directory, options, device)) {
+    // int8 measures its ranges on the same random inputs it is then timed on: speed, not accuracy.
+    Calibration calibration =
+        options.precision() == Precision.INT8 ? new Calibration(input, Math.min(max, 32)) : null;
+    try (InferenceRunner runner = new InferenceRunner(directory, options, device, calibration)) {
       for (int b : batchSizes) {
         for (int i = 0; i < warmup; i++) {
           runner.forward(input, b);

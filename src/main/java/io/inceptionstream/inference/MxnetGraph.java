@@ -46,24 +46,43 @@ final class MxnetGraph {
    * shares the network's parameter arrays; it must not outlive them.
    */
   static MxSymbolBlock compile(GoogLeNet network, NDManager manager, Device device) {
+    return compile(network, manager, device, Precision.FP32, null);
+  }
+
+  /**
+   * Builds the compiled block at a precision. Reduced precisions run on the CPU only; int8 needs
+   * calibration images.
+   *
+   * @param calibration preprocessed images for int8's calibration; ignored otherwise
+   */
+  static MxSymbolBlock compile(
+      GoogLeNet network,
+      NDManager manager,
+      Device device,
+      Precision precision,
+      Calibration calibration) {
     MxnetGraph graph = new MxnetGraph(network);
     String json = graph.build(network.classes(), network.taps());
     MxNDManager mx = (MxNDManager) manager;
     Symbol symbol = Symbol.loadJson(mx, json);
-    Symbol optimized = device.isGpu() ? symbol : symbol.optimizeFor("MKLDNN", device);
-    MxSymbolBlock block = new MxSymbolBlock(manager, optimized);
     Map<String, Parameter> byName = new HashMap<>();
     for (Pair<String, Parameter> p : graph.bound) {
       byName.put(p.getKey(), p.getValue());
     }
-    for (Parameter p : block.getAllParameters()) {
-      Parameter source = byName.get(p.getName());
-      if (source != null) {
-        p.setArray(source.getArray());
-      }
-    }
-    block.setInputNames(List.of("data"));
-    return block;
+    Symbol optimized =
+        switch (precision) {
+          case FP32 -> device.isGpu() ? symbol : symbol.optimizeFor("MKLDNN", device);
+          case BF16 -> MxnetPrecision.bf16(mx, symbol);
+          case INT8 ->
+              MxnetPrecision.int8(
+                  mx,
+                  symbol,
+                  byName,
+                  calibration == null ? null : calibration.images(),
+                  calibration == null ? 0 : calibration.count(),
+                  64);
+        };
+    return MxnetPrecision.bind(manager, optimized, byName);
   }
 
   private String build(int classes, List<Tap> taps) {

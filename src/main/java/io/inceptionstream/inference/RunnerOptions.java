@@ -12,12 +12,23 @@ import java.util.List;
  * @param engine {@link Engines#MXNET} or {@link Engines#PYTORCH}
  * @param compile on MXNet, run the compiled graph (faster, same outputs) instead of the block op by
  *     op; ignored on other engines
+ * @param precision the compiled graph's arithmetic; anything but {@link Precision#FP32} needs the
+ *     compiled MXNet graph on the CPU
  */
-public record RunnerOptions(List<Tap> taps, boolean normalize, String engine, boolean compile) {
+public record RunnerOptions(
+    List<Tap> taps, boolean normalize, String engine, boolean compile, Precision precision) {
 
   public RunnerOptions {
     taps = List.copyOf(taps);
     engine = Engines.canonical(engine);
+    if (precision == null) {
+      throw new IllegalArgumentException("precision must be given");
+    }
+  }
+
+  /** fp32. */
+  public RunnerOptions(List<Tap> taps, boolean normalize, String engine, boolean compile) {
+    this(taps, normalize, engine, compile, Precision.FP32);
   }
 
   /** MXNet, compiled, no taps, no normalisation: what classification alone needs. */
@@ -27,16 +38,21 @@ public record RunnerOptions(List<Tap> taps, boolean normalize, String engine, bo
 
   /** A copy with other taps. */
   public RunnerOptions withTaps(List<Tap> newTaps) {
-    return new RunnerOptions(newTaps, normalize, engine, compile);
+    return new RunnerOptions(newTaps, normalize, engine, compile, precision);
   }
 
   /** A copy on another engine. */
   public RunnerOptions withEngine(String newEngine) {
-    return new RunnerOptions(taps, normalize, newEngine, compile);
+    return new RunnerOptions(taps, normalize, newEngine, compile, precision);
   }
 
   /** A copy with compilation on or off. */
   public RunnerOptions withCompile(boolean newCompile) {
-    return new RunnerOptions(taps, normalize, engine, newCompile);
+    return new RunnerOptions(taps, normalize, engine, newCompile, precision);
+  }
+
+  /** A copy at another precision. */
+  public RunnerOptions withPrecision(Precision newPrecision) {
+    return new RunnerOptions(taps, normalize, engine, compile, newPrecision);
   }
 }

@@ -215,10 +215,27 @@ class ComposeStackTest {
     assertEquals(
         "pytorch",
         DeployFiles.environment(gpu).get(WorkerConfigDef.envName("inference.engine")),
-        "the GPU route is the PyTorch engine (docs/operations.md)");
+        "worker-gpu is the PyTorch engine (README, GPU section)");
     JsonNode devices = gpu.path("deploy").path("resources").path("reservations").path("devices");
     assertEquals("gpu", devices.get(0).path("capabilities").get(0).asText());
-    assertEquals("deploy/Dockerfile.gpu", gpu.path("build").path("dockerfile").asText());
+    assertEquals("deploy/Dockerfile.gpu-pytorch", gpu.path("build").path("dockerfile").asText());
+    JsonNode mxnet = DeployFiles.service("worker-gpu-mxnet");
+    assertEquals("gpu", mxnet.path("profiles").get(0).asText());
+    assertTrue(workerServices().containsKey("worker-gpu-mxnet"));
+    assertEquals(
+        "mxnet", DeployFiles.environment(mxnet).get(WorkerConfigDef.envName("inference.engine")));
+    assertEquals("deploy/Dockerfile.gpu-mxnet", mxnet.path("build").path("dockerfile").asText());
+    assertEquals(
+        "gpu",
+        mxnet
+            .path("deploy")
+            .path("resources")
+            .path("reservations")
+            .path("devices")
+            .get(0)
+            .path("capabilities")
+            .get(0)
+            .asText());
   }
 
   @Test
