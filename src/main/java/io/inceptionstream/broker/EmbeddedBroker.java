@@ -25,6 +25,7 @@ import org.apache.kafka.metadata.storage.Formatter;
  * records survive a restart; its client and controller ports are kept in the directory too ({@link
  * ListenerPorts}). Settings suit one node: replication factor 1 everywhere, few internal
  * partitions, no initial rebalance delay, short broker heartbeats so a killed node is back fast.
+ * The client listener is PLAINTEXT, or SASL_SSL with SCRAM and ACLs ({@link BrokerSecurity}).
  *
  * <p>Thread-safe: {@link #close()} may be called from any thread, any number of times.
  */
