@@ -19,6 +19,7 @@ import io.inceptionstream.testing.WorkerProcess;
 import io.inceptionstream.testing.Workers;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -26,6 +27,7 @@ import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.resource.ResourceType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -149,12 +151,12 @@ class SecuredClusterIntegrationTest {
     String p = "nowrite";
     createTopics(p);
     String group = p + "-group";
-    // every ACL of the minimal set but Write on the predictions topic
-    kafka.allow(WORKER, ResourceType.TOPIC, p + ".images", READ);
-    kafka.allow(WORKER, ResourceType.GROUP, group, READ);
-    kafka.allow(WORKER, ResourceType.TOPIC, p + ".embeddings", WRITE);
-    kafka.allow(WORKER, ResourceType.TOPIC, p + ".dlq", WRITE);
-    kafka.allow(WORKER, ResourceType.CLUSTER, "kafka-cluster", IDEMPOTENT_WRITE);
+    List<String> outputs = List.of(p + ".predictions", p + ".embeddings", p + ".dlq");
+    for (Acl acl : workerAcls(p + ".images", group, outputs, null)) {
+      if (!acl.resource().equals(p + ".predictions")) { // all of the minimal set but this one
+        kafka.allow(WORKER, acl.type(), acl.resource(), acl.operation());
+      }
+    }
     kafka.allow(CLIENT, ResourceType.TOPIC, p + ".images", WRITE);
 
     Path workerConfig = kafka.clientConfigFile(p + "-worker", kafka.clientProperties(WORKER));
@@ -186,19 +188,17 @@ class SecuredClusterIntegrationTest {
     int n = 6;
     createTopics(p);
     String group = p + "-group";
-    kafka.allow(WORKER, ResourceType.TOPIC, p + ".images", READ);
-    kafka.allow(WORKER, ResourceType.GROUP, group, READ);
-    kafka.allow(WORKER, ResourceType.TOPIC, p + ".predictions", WRITE);
-    kafka.allow(WORKER, ResourceType.TOPIC, p + ".embeddings", WRITE);
-    kafka.allow(WORKER, ResourceType.TOPIC, p + ".dlq", WRITE);
-    kafka.allow(WORKER, ResourceType.CLUSTER, "kafka-cluster", IDEMPOTENT_WRITE);
     Map<String, String> flags =
         workerFlags(p, kafka.clientConfigFile(p + "-worker", kafka.clientProperties(WORKER)));
     flags.put("delivery", delivery);
+    String txn = null;
     if (delivery.equals("exactly-once")) {
-      String txn = p + "-txn";
+      txn = p + "-txn";
       flags.put("exactly-once.transactional-id", txn);
-      kafka.allow(WORKER, ResourceType.TRANSACTIONAL_ID, txn, WRITE, DESCRIBE);
+    }
+    List<String> outputs = List.of(p + ".predictions", p + ".embeddings", p + ".dlq");
+    for (Acl acl : workerAcls(p + ".images", group, outputs, txn)) {
+      kafka.allow(WORKER, acl.type(), acl.resource(), acl.operation());
     }
     kafka.allow(CLIENT, ResourceType.TOPIC, p + ".images", WRITE);
     kafka.allow(CLIENT, ResourceType.TOPIC, p + ".predictions", READ);
@@ -247,6 +247,32 @@ class SecuredClusterIntegrationTest {
       assertTrue(log.contains("[hidden]"), "the start-up line hides sasl.jaas.config:\n" + log);
       assertNoSecret(log, "worker output");
     }
+  }
+
+  /** One ACL: an operation allowed on a resource. */
+  record Acl(ResourceType type, String resource, AclOperation operation) {}
+
+  /**
+   * The worker's minimal ACLs, as docs/operations.md lists them: Read on the input topic and on its
+   * group, Write on each output topic, IdempotentWrite on the cluster, and for exactly-once Write
+   * and Describe on its transactional id.
+   *
+   * @param transactionalId null for at-least-once
+   */
+  static List<Acl> workerAcls(
+      String input, String group, List<String> outputs, String transactionalId) {
+    List<Acl> acls = new ArrayList<>();
+    acls.add(new Acl(ResourceType.TOPIC, input, READ));
+    acls.add(new Acl(ResourceType.GROUP, group, READ));
+    for (String output : outputs) {
+      acls.add(new Acl(ResourceType.TOPIC, output, WRITE));
+    }
+    acls.add(new Acl(ResourceType.CLUSTER, "kafka-cluster", IDEMPOTENT_WRITE));
+    if (transactionalId != null) {
+      acls.add(new Acl(ResourceType.TRANSACTIONAL_ID, transactionalId, WRITE));
+      acls.add(new Acl(ResourceType.TRANSACTIONAL_ID, transactionalId, DESCRIBE));
+    }
+    return acls;
   }
 
   private static ChildCli.Result publish(String p, int n) throws Exception {
