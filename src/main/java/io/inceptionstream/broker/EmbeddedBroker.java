@@ -25,6 +25,7 @@ import org.apache.kafka.metadata.storage.Formatter;
  * records survive a restart; its client and controller ports are kept in the directory too ({@link
  * ListenerPorts}). Settings suit one node: replication factor 1 everywhere, few internal
  * partitions, no initial rebalance delay, short broker heartbeats so a killed node is back fast.
+ * The client listener is PLAINTEXT, or SASL_SSL with SCRAM and ACLs ({@link BrokerSecurity}).
  *
  * <p>Thread-safe: {@link #close()} may be called from any thread, any number of times.
  */
@@ -54,11 +55,17 @@ public final class EmbeddedBroker implements AutoCloseable {
   private final ListenerPorts ports;
   private final Path dataDir;
   private final boolean deleteOnClose;
+  private final String securityProtocol;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private EmbeddedBroker(
-      KafkaRaftServer server, ListenerPorts ports, Path dataDir, boolean deleteOnClose) {
+      KafkaRaftServer server,
+      ListenerPorts ports,
+      Path dataDir,
+      boolean deleteOnClose,
+      String securityProtocol) {
     this.server = server;
+    this.securityProtocol = securityProtocol;
     this.ports = ports;
     this.dataDir = dataDir;
     this.deleteOnClose = deleteOnClose;
@@ -75,6 +82,17 @@ public final class EmbeddedBroker implements AutoCloseable {
    * @throws IllegalArgumentException if {@code port} is out of range
    */
   public static EmbeddedBroker start(int port, Path dataDir) {
+    return start(port, dataDir, null);
+  }
+
+  /**
+   * {@link #start(int, Path)} with a secured client listener: {@code SASL_SSL} with SCRAM and the
+   * standard authorizer, as {@code security} describes. Its SCRAM users are written when the data
+   * directory is formatted, so a directory formatted without them keeps having none.
+   *
+   * @param security the client listener's security, or {@code null} for {@code PLAINTEXT}
+   */
+  public static EmbeddedBroker start(int port, Path dataDir, BrokerSecurity security) {
     boolean temporary = dataDir == null;
     Path dir = dataDirectory(dataDir);
     ListenerPorts ports;
@@ -89,11 +107,14 @@ public final class EmbeddedBroker implements AutoCloseable {
     KafkaRaftServer server = null;
     try {
       if (!Files.isRegularFile(kafkaDir.resolve("meta.properties"))) {
-        format(kafkaDir);
+        format(kafkaDir, security);
       }
-      server = new KafkaRaftServer(new KafkaConfig(settings(kafkaDir, ports), false), Time.SYSTEM);
+      server =
+          new KafkaRaftServer(
+              new KafkaConfig(settings(kafkaDir, ports, security), false), Time.SYSTEM);
       server.startup();
-      return new EmbeddedBroker(server, ports, dir, temporary);
+      return new EmbeddedBroker(
+          server, ports, dir, temporary, security == null ? "PLAINTEXT" : BrokerSecurity.LISTENER);
     } catch (Exception e) {
       if (server != null) {
         stop(server);
@@ -115,6 +136,11 @@ public final class EmbeddedBroker implements AutoCloseable {
   /** {@code 127.0.0.1:PORT}, for the clients' {@code bootstrap.servers}. */
   public String bootstrapServers() {
     return "127.0.0.1:" + ports.port();
+  }
+
+  /** The client listener's security protocol: {@code PLAINTEXT} or {@code SASL_SSL}. */
+  public String securityProtocol() {
+    return securityProtocol;
   }
 
   /** The client port. */
@@ -143,7 +169,13 @@ public final class EmbeddedBroker implements AutoCloseable {
 
   /** The broker configuration for one local node; see the class comment for the reasons. */
   static Map<String, Object> settings(Path kafkaDir, ListenerPorts ports) {
+    return settings(kafkaDir, ports, null);
+  }
+
+  /** {@link #settings(Path, ListenerPorts)} with the client listener secured, unless null. */
+  static Map<String, Object> settings(Path kafkaDir, ListenerPorts ports, BrokerSecurity security) {
     String host = "127.0.0.1";
+    String client = security == null ? "PLAINTEXT" : BrokerSecurity.LISTENER;
     Map<String, Object> s = new LinkedHashMap<>();
     s.put("process.roles", "broker,controller");
     s.put("node.id", Integer.toString(NODE_ID));
@@ -151,7 +183,8 @@ public final class EmbeddedBroker implements AutoCloseable {
     s.put("controller.listener.names", CONTROLLER_LISTENER);
     s.put(
         "listeners",
-        "PLAINTEXT://"
+        client
+            + "://"
             + host
             + ":"
             + ports.port()
@@ -161,11 +194,11 @@ public final class EmbeddedBroker implements AutoCloseable {
             + host
             + ":"
             + ports.controllerPort());
-    s.put("advertised.listeners", "PLAINTEXT://" + host + ":" + ports.port());
+    s.put("advertised.listeners", client + "://" + host + ":" + ports.port());
     s.put(
         "listener.security.protocol.map",
-        "PLAINTEXT:PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
-    s.put("inter.broker.listener.name", "PLAINTEXT");
+        client + ":" + client + "," + CONTROLLER_LISTENER + ":PLAINTEXT");
+    s.put("inter.broker.listener.name", client);
     s.put("log.dirs", kafkaDir.toString());
     s.put("metadata.log.dir", kafkaDir.toString());
     // One node: every topic, internal ones included, has one replica and needs one in sync.
@@ -197,15 +230,23 @@ public final class EmbeddedBroker implements AutoCloseable {
     s.put("log.cleaner.threads", "1");
     s.put("log.cleaner.dedupe.buffer.size", Integer.toString(8 * 1024 * 1024));
     s.put("auto.leader.rebalance.enable", "false");
+    if (security != null) {
+      s.putAll(security.settings());
+    }
     return s;
   }
 
   /**
-   * Formats a new storage directory with a fresh cluster id, as {@code kafka-storage format} does.
+   * Formats a new storage directory with a fresh cluster id, and the SCRAM users of {@code
+   * security} when not null, as {@code kafka-storage format --add-scram} does.
    */
-  private static void format(Path kafkaDir) throws Exception {
+  private static void format(Path kafkaDir, BrokerSecurity security) throws Exception {
     Files.createDirectories(kafkaDir);
-    new Formatter()
+    Formatter formatter = new Formatter();
+    if (security != null) {
+      formatter.setScramArguments(security.scramArguments());
+    }
+    formatter
         .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
         .setNodeId(NODE_ID)
         .setClusterId(Uuid.randomUuid().toString())

@@ -12,10 +12,10 @@ import java.nio.file.StandardCopyOption;
 import java.util.Properties;
 
 /**
- * The two loopback ports of a broker, client ({@code PLAINTEXT}) and {@code CONTROLLER}, kept in a
- * small file in the data directory so that a restart on the same directory listens where it did
- * before: the controller quorum is configured by address, and clients reconnect to the same port.
- * Immutable.
+ * The two loopback ports of a broker, client ({@code PLAINTEXT} or {@code SASL_SSL}) and {@code
+ * CONTROLLER}, kept in a small file in the data directory so that a restart on the same directory
+ * listens where it did before: the controller quorum is configured by address, and clients
+ * reconnect to the same port. Immutable.
  */
 record ListenerPorts(int port, int controllerPort) {
 

@@ -43,6 +43,9 @@ import picocli.CommandLine.Spec;
     })
 final class DemoCommand implements Callable<Integer> {
 
+  /** Where the demo worker's metrics endpoint listens: loopback only. */
+  static final String METRICS_BIND = "127.0.0.1";
+
   /** Shapes seed never used in training (training used 1, model selection 1001). */
   static final long DEMO_SEED = 2026;
 
@@ -115,16 +118,7 @@ final class DemoCommand implements Callable<Integer> {
       err.printf(
           "Broker at %s; starting a worker with model %s %s...%n",
           bootstrap, dir.metadata().name(), dir.metadata().version());
-      Map<String, String> flags = new LinkedHashMap<>();
-      flags.put("bootstrap-servers", bootstrap);
-      flags.put("model", dir.path().toString());
-      flags.put("group", "inception-stream-demo");
-      flags.put("worker.id", "demo-worker");
-      flags.put("metrics.bind", "127.0.0.1");
-      flags.put("metrics.port", "0");
-      flags.put("metrics.jmx", "false");
-      flags.put("shutdown.timeout", "10s");
-      WorkerConfig config = WorkerConfig.load(null, Map.of(), flags);
+      WorkerConfig config = WorkerConfig.load(null, Map.of(), workerFlags(bootstrap, dir.path()));
       res.worker = new Worker(config, dir);
       res.worker.start();
       err.printf(
@@ -295,5 +289,22 @@ final class DemoCommand implements Callable<Integer> {
         System.err.println("Could not delete " + work + ": " + e.getMessage());
       }
     }
+  }
+
+  /**
+   * The demo worker's settings. Its metrics and health endpoint binds 127.0.0.1 only: the demo is
+   * for one machine, and its worker's endpoints are nobody else's business.
+   */
+  static Map<String, String> workerFlags(String bootstrap, Path model) {
+    Map<String, String> flags = new LinkedHashMap<>();
+    flags.put("bootstrap-servers", bootstrap);
+    flags.put("model", model.toString());
+    flags.put("group", "inception-stream-demo");
+    flags.put("worker.id", "demo-worker");
+    flags.put("metrics.bind", METRICS_BIND);
+    flags.put("metrics.port", "0");
+    flags.put("metrics.jmx", "false");
+    flags.put("shutdown.timeout", "10s");
+    return flags;
   }
 }

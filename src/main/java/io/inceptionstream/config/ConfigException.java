@@ -27,9 +27,13 @@ public class ConfigException extends IllegalArgumentException {
   /**
    * The one-line report of a bad value, as Kafka words it: {@code Invalid value 0 for configuration
    * batch.max-size: must be at least 1}. A value that is empty, or starts or ends with a space, is
-   * shown in double quotes.
+   * shown in double quotes. The value of a key that may hold a credential ({@link
+   * Secret#isSecretProperty}) is shown as {@value Secret#HIDDEN}.
    */
   public static String invalidValue(String key, String value, String rule) {
+    if (Secret.isSecretProperty(key)) {
+      return "Invalid value " + Secret.HIDDEN + " for configuration " + key + ": " + rule;
+    }
     String shown = value.isEmpty() || !value.equals(value.strip()) ? '"' + value + '"' : value;
     return "Invalid value " + shown + " for configuration " + key + ": " + rule;
   }

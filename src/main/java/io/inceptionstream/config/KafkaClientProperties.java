@@ -3,7 +3,6 @@ package io.inceptionstream.config;
 import io.inceptionstream.config.KafkaPassThrough.Client;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -24,7 +23,8 @@ public final class KafkaClientProperties {
   /**
    * Reads and checks a client properties file, for commands that build Kafka clients themselves.
    *
-   * @return property → value, sorted by property, unmodifiable
+   * @return property → value, sorted by property, unmodifiable; it prints with credentials hidden
+   *     ({@link Secret#hidingMap})
    * @throws ConfigException naming the file: when it cannot be read, or listing every property it
    *     sets that is blank or that the worker sets itself
    */
@@ -66,6 +66,6 @@ public final class KafkaClientProperties {
         accepted.put(property, properties.getProperty(property));
       }
     }
-    return Collections.unmodifiableMap(accepted);
+    return Secret.hidingMap(accepted);
   }
 }

@@ -29,7 +29,7 @@ final class KafkaPassThrough {
   static final String FILE_KEY = "kafka.config";
 
   /** Shown instead of the value of a property that may hold a credential. */
-  static final String HIDDEN = "[hidden]";
+  static final String HIDDEN = Secret.HIDDEN;
 
   /** The three Kafka clients the worker runs. */
   enum Client {
@@ -87,9 +87,17 @@ final class KafkaPassThrough {
 
   private KafkaPassThrough() {}
 
-  /** The three merged property maps, sorted by property name. */
+  /**
+   * The three merged property maps, sorted by property name; they print with credentials hidden.
+   */
   record Split(
-      Map<String, String> consumer, Map<String, String> producer, Map<String, String> admin) {}
+      Map<String, String> consumer, Map<String, String> producer, Map<String, String> admin) {
+    Split {
+      consumer = Secret.hidingMap(consumer);
+      producer = Secret.hidingMap(producer);
+      admin = Secret.hidingMap(admin);
+    }
+  }
 
   /** {@link #split(Map, Map, List)} without a {@link #FILE_KEY} file. */
   static Split split(Map<String, String> settings, List<String> problems) {

@@ -8,9 +8,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -118,6 +120,18 @@ public record WorkerConfig(
   @Override
   public String toString() {
     return "WorkerConfig" + describe();
+  }
+
+  /**
+   * The credentials in the Kafka client properties (see {@link Secret#secretsIn}), so that an error
+   * message from a Kafka client can be {@link Secret#redact redacted} before it is printed.
+   */
+  public Set<Secret> secrets() {
+    Set<Secret> secrets = new LinkedHashSet<>();
+    secrets.addAll(Secret.secretsIn(kafkaConsumer));
+    secrets.addAll(Secret.secretsIn(kafkaProducer));
+    secrets.addAll(Secret.secretsIn(kafkaAdmin));
+    return Collections.unmodifiableSet(secrets);
   }
 
   /** {@code bootstrap-servers}. */
@@ -319,7 +333,7 @@ public record WorkerConfig(
   }
 
   private static Map<String, String> copy(Map<String, String> properties) {
-    return properties == null ? null : Collections.unmodifiableMap(new TreeMap<>(properties));
+    return properties == null ? null : Secret.hidingMap(new TreeMap<>(properties));
   }
 
   private static void kafkaProblems(
@@ -342,6 +356,6 @@ public record WorkerConfig(
         (property, value) ->
             described.put(
                 client.prefix() + property,
-                KafkaPassThrough.isSecret(property) ? KafkaPassThrough.HIDDEN : value));
+                Secret.isSecretProperty(property) ? Secret.HIDDEN : value));
   }
 }

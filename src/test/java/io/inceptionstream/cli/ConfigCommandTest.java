@@ -1,5 +1,6 @@
 package io.inceptionstream.cli;
 
+import static java.nio.file.StandardOpenOption.APPEND;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -104,5 +105,54 @@ class ConfigCommandTest {
     assertTrue(
         e.contains("\n  Invalid value 0 for configuration batch.max-size: must be at least 1"), e);
     assertTrue(e.contains("\n  Unknown configuration colour on the command line"), e);
+  }
+
+  @Test
+  void showsJsonAndReportsProblemsWithoutEchoingAnyCredential(@TempDir Path dir)
+      throws IOException {
+    String secret = "S3cr3t-show-8Lp";
+    Path client = dir.resolve("client.properties");
+    Files.writeString(
+        client,
+        "sasl.jaas.config=ScramLoginModule required username=\"w\" password=\""
+            + secret
+            + "\";\nssl.truststore.password="
+            + secret
+            + "\n");
+    assertEquals(
+        0,
+        run(
+            "config",
+            "show",
+            "--json",
+            "--set",
+            "bootstrap-servers=b:9092",
+            "--set",
+            "kafka.config=" + client,
+            "--set",
+            "kafka.producer.ssl.key.password=" + secret));
+    String json = out.toString();
+    assertTrue(json.contains("\"kafka.producer.ssl.key.password\" : \"[hidden]\""), json);
+    assertTrue(json.contains("\"kafka.admin.ssl.truststore.password\" : \"[hidden]\""), json);
+    assertFalse(json.contains(secret), json);
+
+    out.getBuffer().setLength(0);
+    Files.writeString(client, "bootstrap.servers=" + secret + "\n=" + secret + "\n", APPEND);
+    assertEquals(
+        2,
+        run(
+            "config",
+            "show",
+            "--set",
+            "kafka.config=" + client,
+            "--set",
+            "kafka.producer.transactional.id=" + secret,
+            "--set",
+            "kafka.consumer=" + secret));
+    String e = err.toString();
+    assertTrue(e.contains("kafka.config file " + client), e);
+    assertTrue(e.contains("kafka.producer.transactional.id"), e);
+    assertFalse(e.contains(secret), e);
+    assertFalse(out.toString().contains(secret), out.toString());
   }
 }

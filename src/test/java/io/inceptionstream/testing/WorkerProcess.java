@@ -132,6 +132,23 @@ public final class WorkerProcess implements AutoCloseable {
     return process.exitValue();
   }
 
+  /**
+   * Waits for the worker to exit by itself and returns its exit code.
+   *
+   * @throws IllegalStateException if it is still running after {@code timeout}
+   */
+  public int awaitExit(Duration timeout) throws InterruptedException {
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new IllegalStateException("worker still running after " + timeout + ":\n" + tail());
+    }
+    return process.exitValue();
+  }
+
+  /** Everything the worker printed so far, stdout and stderr together. */
+  public String log() throws IOException {
+    return Files.readString(log);
+  }
+
   /** The last lines of the log. */
   public String tail() {
     try {
