@@ -30,7 +30,7 @@ class ImageDecoderFuzzTest {
     InputBounds.warmUp(ImageDecoderFuzzTest.class, METHOD, ImageDecoderFuzzTest::target);
   }
 
-  @FuzzTest(maxExecutions = 10_000, maxDuration = "20s")
+  @FuzzTest(maxExecutions = 8_000, maxDuration = "12s")
   void decoderRejectsBadImagesWithAnImageRejectedException(byte[] bytes) throws Exception {
     InputBounds.check(() -> target(bytes));
   }

@@ -47,7 +47,7 @@ class ImageHeaderFuzzTest {
     InputBounds.warmUp(ImageHeaderFuzzTest.class, METHOD, ImageHeaderFuzzTest::target);
   }
 
-  @FuzzTest(maxExecutions = 30_000, maxDuration = "20s")
+  @FuzzTest(maxExecutions = 30_000, maxDuration = "12s")
   void headerReaderRejectsBadHeadersWithAnImageRejectedException(byte[] input) throws Exception {
     InputBounds.check(() -> target(input));
   }

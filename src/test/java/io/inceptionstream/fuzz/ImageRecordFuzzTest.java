@@ -19,7 +19,7 @@ class ImageRecordFuzzTest {
     InputBounds.warmUp(ImageRecordFuzzTest.class, METHOD, ImageRecordFuzzTest::target);
   }
 
-  @FuzzTest(maxExecutions = 15_000, maxDuration = "20s")
+  @FuzzTest(maxExecutions = 10_000, maxDuration = "12s")
   void decodeImageRejectsBadBytesWithAWireFormatException(byte[] value) throws Exception {
     InputBounds.check(() -> target(value));
   }

@@ -20,7 +20,7 @@ class OutputRecordFuzzTest {
     InputBounds.warmUp(OutputRecordFuzzTest.class, METHOD, OutputRecordFuzzTest::target);
   }
 
-  @FuzzTest(maxExecutions = 15_000, maxDuration = "20s")
+  @FuzzTest(maxExecutions = 10_000, maxDuration = "12s")
   void outputDecodersRejectBadBytesWithAnIOException(byte[] input) throws Exception {
     InputBounds.check(() -> target(input));
   }

@@ -31,7 +31,7 @@ class RecordDecoderFuzzTest {
     InputBounds.warmUp(RecordDecoderFuzzTest.class, METHOD, RecordDecoderFuzzTest::target);
   }
 
-  @FuzzTest(maxExecutions = 10_000, maxDuration = "20s")
+  @FuzzTest(maxExecutions = 8_000, maxDuration = "12s")
   void everyRecordBecomesAnItemWithASpecificReason(byte[] value) throws Exception {
     InputBounds.check(() -> target(value));
   }
