@@ -7,7 +7,6 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
 import org.apache.avro.message.BadHeaderException;
@@ -118,10 +117,10 @@ public final class WireFormat {
           WireFormatException.Kind.NOT_SINGLE_OBJECT,
           "Bad single-object header: " + e.getMessage(),
           e);
-    } catch (IOException
-        | AvroRuntimeException
-        | IndexOutOfBoundsException
-        | NegativeArraySizeException e) {
+    } catch (IOException | RuntimeException e) {
+      // Avro reports a malformed body with many runtime types: AvroRuntimeException, index
+      // errors, and UnsupportedOperationException for a length past the VM's array limit (found
+      // by fuzzing). The value came off the wire, so each is a bad value, not a bug here.
       throw new WireFormatException(
           WireFormatException.Kind.UNDECODABLE_AVRO,
           "Avro body does not decode: " + describe(e),
@@ -229,19 +228,48 @@ public final class WireFormat {
     return out.toByteArray();
   }
 
-  /** Decodes a prediction. */
+  /**
+   * Decodes a prediction.
+   *
+   * @throws IOException if the value is not a readable single-object-encoded Prediction
+   */
   public static Prediction decodePrediction(byte[] value) throws IOException {
-    return Prediction.fromByteBuffer(ByteBuffer.wrap(value));
+    return decodeOutput(() -> Prediction.fromByteBuffer(ByteBuffer.wrap(value)));
   }
 
-  /** Decodes an embedding. */
+  /**
+   * Decodes an embedding.
+   *
+   * @throws IOException if the value is not a readable single-object-encoded Embedding
+   */
   public static Embedding decodeEmbedding(byte[] value) throws IOException {
-    return Embedding.fromByteBuffer(ByteBuffer.wrap(value));
+    return decodeOutput(() -> Embedding.fromByteBuffer(ByteBuffer.wrap(value)));
   }
 
-  /** Decodes a dead letter. */
+  /**
+   * Decodes a dead letter.
+   *
+   * @throws IOException if the value is not a readable single-object-encoded DeadLetter
+   */
   public static DeadLetter decodeDeadLetter(byte[] value) throws IOException {
-    return DeadLetter.fromByteBuffer(ByteBuffer.wrap(value));
+    return decodeOutput(() -> DeadLetter.fromByteBuffer(ByteBuffer.wrap(value)));
+  }
+
+  private interface Decoding<T> {
+    T decode() throws IOException;
+  }
+
+  /**
+   * Runs an output decode, reporting a malformed value as the declared IOException: Avro throws
+   * AvroRuntimeException ("Length is negative"), MissingSchemaException and other runtime types for
+   * bad bytes (found by fuzzing).
+   */
+  private static <T> T decodeOutput(Decoding<T> decoding) throws IOException {
+    try {
+      return decoding.decode();
+    } catch (RuntimeException e) {
+      throw new IOException("Value does not decode: " + describe(e), e);
+    }
   }
 
   private interface Encoding {
