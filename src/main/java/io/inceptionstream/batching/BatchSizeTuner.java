@@ -87,6 +87,7 @@ public final class BatchSizeTuner {
     long lastPassNanos = 0;
     int lastSize = 0;
     double best = 0;
+    int belowPeak = 0;
     for (int size : candidates) {
       long used = clock.nanoTime() - start;
       if (lastSize > 0) {
@@ -111,7 +112,8 @@ public final class BatchSizeTuner {
       table.put(size, ips);
       lastPassNanos = elapsed / passes;
       lastSize = size;
-      if (ips < best * (1 - 2 * TIE)) {
+      belowPeak = ips < best * (1 - 2 * TIE) ? belowPeak + 1 : 0;
+      if (belowPeak == 2) {
         break; // clearly past the peak: larger sizes only wait longer
       }
       best = Math.max(best, ips);

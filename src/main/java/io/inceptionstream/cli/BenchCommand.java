@@ -28,6 +28,7 @@ import picocli.CommandLine.Spec;
     subcommands = {
       BenchCommand.ModelBench.class,
       BenchCommand.PipelineBench.class,
+      BenchLatencyCommand.class,
       BenchCommand.JmhBench.class
     })
 final class BenchCommand implements Runnable {
