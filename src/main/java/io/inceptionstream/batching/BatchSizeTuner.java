@@ -22,7 +22,7 @@ public final class BatchSizeTuner {
   public static final double TIE = 0.03;
 
   /** Timed passes at each size, at least. */
-  static final int MIN_PASSES = 3;
+  static final int MIN_PASSES = 2;
 
   /** Timed time at each size, at least, unless the budget runs short. */
   static final Duration MIN_TIME_PER_SIZE = Duration.ofMillis(50);

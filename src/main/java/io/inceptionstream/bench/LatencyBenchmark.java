@@ -269,11 +269,7 @@ public final class LatencyBenchmark {
       throws Exception {
     List<Point> points = new ArrayList<>();
     try (KafkaConsumer<byte[], byte[]> predictions = tail(bootstrap, topic(mode, "predictions"));
-        ImagePublisher publisher =
-            ImagePublisher.builder()
-                .bootstrapServers(bootstrap)
-                .topic(topic(mode, "images"))
-                .build()) {
+        ImagePublisher publisher = publisher(bootstrap, topic(mode, "images"))) {
       for (int i = 0; i < settings.steps(); i++) {
         Point p = step(mode, i, ceiling * settings.load(i), publisher, predictions, w);
         points.add(p);
@@ -429,8 +425,7 @@ public final class LatencyBenchmark {
   }
 
   private void publishBacklog(String bootstrap, String topic, int n) {
-    try (ImagePublisher p =
-        ImagePublisher.builder().bootstrapServers(bootstrap).topic(topic).build()) {
+    try (ImagePublisher p = publisher(bootstrap, topic)) {
       List<CompletableFuture<?>> sends = new ArrayList<>();
       for (int i = 0; i < n; i++) {
         sends.add(p.publish("backlog-" + i, images.get(i % images.size()), Map.of()));
@@ -438,6 +433,18 @@ public final class LatencyBenchmark {
       p.flush();
       CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).join();
     }
+  }
+
+  private static ImagePublisher publisher(String bootstrap, String topic) {
+    return ImagePublisher.builder()
+        .bootstrapServers(bootstrap)
+        .topic(topic)
+        .timeout(Duration.ofMinutes(2))
+        // One request in flight: a fresh topic's first sends can meet NOT_LEADER_OR_FOLLOWER, and
+        // with several in flight the idempotent retries were seen to end in
+        // OUT_OF_ORDER_SEQUENCE_NUMBER on a heavily loaded machine.
+        .property("max.in.flight.requests.per.connection", 1)
+        .build();
   }
 
   private String topic(String mode, String kind) {

@@ -37,7 +37,7 @@ public final class InferenceStage implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(InferenceStage.class);
 
   /** Time the auto choice may take on one device, roughly. */
-  static final Duration AUTO_BUDGET = Duration.ofSeconds(3);
+  static final Duration AUTO_BUDGET = Duration.ofSeconds(4);
 
   private final ModelDirectory model;
   private final RunnerOptions options;
@@ -152,8 +152,9 @@ public final class InferenceStage implements Runnable {
         candidates.add(size);
       }
     }
-    classifier.warmUp(candidates.stream().mapToInt(Integer::intValue).toArray());
-    // Blank images cost what real ones do: the network does the same arithmetic on any pixels.
+    // No separate warm-up: the tuner's first, untimed pass at each size is one, and sizes it
+    // skips are never used. Blank images cost what real ones do: the network does the same
+    // arithmetic on any pixels.
     byte[] images = new byte[maxBatch * Preprocessor.FLOATS];
     BatchSizeTuner.Result r =
         new BatchSizeTuner(Clock.SYSTEM, candidates, AUTO_BUDGET)
