@@ -32,18 +32,22 @@ public final class BatchSizeTuner {
    *
    * @param chosen the size to use
    * @param imagesPerSecond images per second by size, in the order they were timed
+   * @param skipped why the larger candidates were not timed, or empty when all were
    */
-  public record Result(int chosen, Map<Integer, Double> imagesPerSecond) {
+  public record Result(int chosen, Map<Integer, Double> imagesPerSecond, String skipped) {
 
     public Result {
       imagesPerSecond = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(imagesPerSecond));
     }
 
-    /** The table for the log line: {@code 1: 21.0, 2: 22.4, ...}. */
+    /**
+     * The table for the log line: {@code 1: 21.0, 2: 22.4, ...}, then why larger sizes were
+     * skipped, if they were.
+     */
     public String table() {
       List<String> parts = new ArrayList<>();
       imagesPerSecond.forEach((size, ips) -> parts.add(size + ": " + format(ips)));
-      return String.join(", ", parts);
+      return String.join(", ", parts) + (skipped.isEmpty() ? "" : "; " + skipped);
     }
 
     private static String format(double ips) {
@@ -88,12 +92,18 @@ public final class BatchSizeTuner {
     int lastSize = 0;
     double best = 0;
     int belowPeak = 0;
+    String skipped = "";
     for (int size : candidates) {
       long used = clock.nanoTime() - start;
       if (lastSize > 0) {
         // A pass costs at most in proportion to its size: one untimed, MIN_PASSES timed.
         long predicted = (1 + MIN_PASSES) * lastPassNanos * size / lastSize;
         if (used + predicted > budgetNanos) {
+          skipped =
+              size
+                  + " and up not timed: they would overrun the "
+                  + budgetNanos / 1_000_000
+                  + " ms budget";
           break;
         }
       }
@@ -113,12 +123,14 @@ public final class BatchSizeTuner {
       lastPassNanos = elapsed / passes;
       lastSize = size;
       belowPeak = ips < best * (1 - 2 * TIE) ? belowPeak + 1 : 0;
-      if (belowPeak == 2) {
-        break; // clearly past the peak: larger sizes only wait longer
+      if (belowPeak == 2 && size != candidates.get(candidates.size() - 1)) {
+        // clearly past the peak: larger sizes only wait longer
+        skipped = "larger sizes not timed: past the peak";
+        break;
       }
       best = Math.max(best, ips);
     }
-    return new Result(choose(table), table);
+    return new Result(choose(table), table, skipped);
   }
 
   /**

@@ -61,6 +61,7 @@ class BatchSizeTunerTest {
     assertEquals(4, r.chosen());
     assertEquals(List.of(1, 2, 4, 8, 16), List.copyOf(r.imagesPerSecond().keySet()));
     assertTrue(passes.stream().allMatch(n -> n <= 16), passes.toString());
+    assertTrue(r.table().endsWith("; larger sizes not timed: past the peak"), r.table());
   }
 
   @Test
@@ -77,6 +78,9 @@ class BatchSizeTunerTest {
     BatchSizeTuner.Result r = tune(table(10, 20, 40, 80, 160, 320, 640), Duration.ofSeconds(3));
     assertEquals(List.of(1, 2, 4, 8, 16, 32), List.copyOf(r.imagesPerSecond().keySet()));
     assertEquals(1, r.chosen(), "all tied: the smallest");
+    assertTrue(
+        r.table().endsWith("; 64 and up not timed: they would overrun the 3000 ms budget"),
+        r.table());
     assertTrue(clock.nanoTime() <= Duration.ofSeconds(3).toNanos(), clock.nanoTime() + " ns");
   }
 
