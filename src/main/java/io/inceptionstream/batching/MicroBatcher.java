@@ -64,38 +64,27 @@ public final class MicroBatcher implements Runnable {
     stopped = true;
   }
 
+  /** What one {@link #turn()} did. */
+  enum Turn {
+    /** An item joined the batch or a batch left: turn again at once. */
+    PROGRESS,
+    /** Nothing to do until input arrives, a decode finishes or the deadline passes. */
+    WAIT,
+    /** Stopped, and nothing is left. */
+    DONE
+  }
+
   @Override
   public void run() {
     try {
       while (true) {
-        long now = clock.getAsLong();
-        if (head == null) {
-          head = input.poll();
-        }
-        if (head != null && head.isDone()) {
-          accumulator.add(head.join(), now);
-          head = null;
-          if (accumulator.isFull()) {
-            flush(now, Batch.FlushReason.SIZE);
-          }
-          continue;
-        }
-        boolean pending = head != null || !input.isEmpty();
-        Batch.FlushReason reason =
-            draining
-                ? (!accumulator.isEmpty() && !pending
-                    ? Batch.FlushReason.DRAIN
-                    : accumulator.decide(now, output.idle(), pending))
-                : accumulator.decide(now, output.idle(), pending);
-        // A batch that is not full waits for room instead of blocking, so it can keep growing.
-        if (reason != null && output.hasRoom()) {
-          flush(now, reason);
-          continue;
-        }
-        if (stopped && !pending && accumulator.isEmpty()) {
+        Turn t = turn();
+        if (t == Turn.DONE) {
           return;
         }
-        waitForWork(now, pending);
+        if (t == Turn.WAIT) {
+          waitForWork(clock.getAsLong(), head != null || !input.isEmpty());
+        }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -103,6 +92,42 @@ public final class MicroBatcher implements Runnable {
     } catch (Throwable e) {
       onError.accept(e);
     }
+  }
+
+  /**
+   * One step of the loop without waiting: takes the next decoded item, or flushes if the policy
+   * says so. The delay adapts to the load: with a backlog the batch fills and leaves at its size at
+   * once; with the device idle and nothing arriving a partial batch leaves at once; only a partial
+   * batch with records still arriving (or a busy device) waits, up to the deadline. Only the
+   * batcher thread (or a test driving it with a manual clock) calls this.
+   */
+  Turn turn() throws InterruptedException {
+    long now = clock.getAsLong();
+    if (head == null) {
+      head = input.poll();
+    }
+    if (head != null && head.isDone()) {
+      accumulator.add(head.join(), now);
+      head = null;
+      if (accumulator.isFull()) {
+        flush(now, Batch.FlushReason.SIZE);
+      }
+      return Turn.PROGRESS;
+    }
+    boolean pending = head != null || !input.isEmpty();
+    Batch.FlushReason reason =
+        draining && !accumulator.isEmpty() && !pending
+            ? Batch.FlushReason.DRAIN
+            : accumulator.decide(now, output.idle(), pending);
+    // A batch that is not full waits for room instead of blocking, so it can keep growing.
+    if (reason != null && output.hasRoom()) {
+      flush(now, reason);
+      return Turn.PROGRESS;
+    }
+    if (stopped && !pending && accumulator.isEmpty()) {
+      return Turn.DONE;
+    }
+    return Turn.WAIT;
   }
 
   private void waitForWork(long now, boolean pending) throws InterruptedException {

@@ -30,6 +30,7 @@ import picocli.CommandLine.Spec;
       BenchCommand.ModelBench.class,
       BenchCommand.PipelineBench.class,
       BenchScalingCommand.class,
+      BenchLatencyCommand.class,
       BenchCommand.JmhBench.class
     })
 final class BenchCommand implements Runnable {

@@ -60,6 +60,10 @@ public final class ConfigKey<T> {
   public static final Kind<Duration> DURATION =
       new Kind<>(ConfigType.DURATION, Duration.class::cast);
 
+  /** {@link ConfigType#BATCH_SIZE}. */
+  public static final Kind<BatchSize> BATCH_SIZE =
+      new Kind<>(ConfigType.BATCH_SIZE, BatchSize.class::cast);
+
   /** {@link ConfigType#LIST}: an immutable list. */
   public static final Kind<List<String>> LIST = new Kind<>(ConfigType.LIST, ConfigKey::strings);
 

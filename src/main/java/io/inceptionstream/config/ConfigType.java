@@ -26,6 +26,8 @@ public enum ConfigType {
   LIST("list"),
   /** A file-system path, or empty for "not set"; not checked against the file system. */
   PATH("path"),
+  /** {@code auto} or an integer from 1 to 4096: a {@link BatchSize}. */
+  BATCH_SIZE("auto or int"),
   ;
 
   private final String displayName;
@@ -42,7 +44,7 @@ public enum ConfigType {
   /**
    * Reads a value of this type.
    *
-   * @return a String, Integer, Long, Boolean, Duration or {@code List<String>}
+   * @return a String, Integer, Long, Boolean, Duration, {@code List<String>} or {@link BatchSize}
    * @throws IllegalArgumentException whose message is the rule the text breaks ("must be an
    *     integer")
    */
@@ -54,6 +56,7 @@ public enum ConfigType {
       case BOOLEAN -> parseBoolean(text);
       case DURATION -> Durations.parse(text);
       case LIST -> parseList(text);
+      case BATCH_SIZE -> BatchSize.parse(text);
     };
   }
 

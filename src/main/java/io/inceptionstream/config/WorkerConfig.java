@@ -224,8 +224,8 @@ public record WorkerConfig(
     return get(INFERENCE_TIMEOUT);
   }
 
-  /** {@code batch.max-size}. */
-  public int batchMaxSize() {
+  /** {@code batch.max-size}: fixed, or auto (chosen at warm-up). */
+  public BatchSize batchMaxSize() {
     return get(BATCH_MAX_SIZE);
   }
 

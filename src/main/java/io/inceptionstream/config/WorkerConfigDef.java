@@ -1,5 +1,6 @@
 package io.inceptionstream.config;
 
+import static io.inceptionstream.config.ConfigKey.BATCH_SIZE;
 import static io.inceptionstream.config.ConfigKey.BOOLEAN;
 import static io.inceptionstream.config.ConfigKey.DURATION;
 import static io.inceptionstream.config.ConfigKey.ENUM;
@@ -219,13 +220,16 @@ public final class WorkerConfigDef {
               + " stops with exit code 1, leaving the batch uncommitted (a hung engine never stalls"
               + " the stream unseen).");
 
-  public static final ConfigKey<Integer> BATCH_MAX_SIZE =
+  public static final ConfigKey<BatchSize> BATCH_MAX_SIZE =
       define(
-          INT,
+          BATCH_SIZE,
           "batch.max-size",
-          "32",
-          Validator.between(1, 4096),
-          "Most images in one forward pass; a full batch is sent at once.");
+          "auto",
+          Validator.of(BatchSize.RULE, v -> true),
+          "Most images in one forward pass; a full batch is sent at once. auto times the sizes"
+              + " 1, 2, 4 ... 64 at warm-up, a few seconds in all,"
+              + " and keeps the one with the most images per second (within 3 %, the smaller);"
+              + " the log and the batch.size.chosen gauge say which.");
 
   public static final ConfigKey<Duration> BATCH_MAX_DELAY =
       define(
@@ -496,12 +500,21 @@ public final class WorkerConfigDef {
     Object maxSize = values.get(BATCH_MAX_SIZE.name());
     Object maxInFlight = values.get(PIPELINE_MAX_IN_FLIGHT.name());
     Object resumeBelow = values.get(PIPELINE_RESUME_BELOW.name());
-    if (maxSize instanceof Integer size && maxInFlight instanceof Integer max && max < size) {
+    // auto tries no size above pipeline.max-in-flight (InferenceStage caps it), so only a
+    // fixed size can outgrow the window
+    if (maxSize instanceof BatchSize size
+        && !size.auto()
+        && maxInFlight instanceof Integer max
+        && max < size.largest()) {
       problems.add(
           ConfigException.invalidValue(
               PIPELINE_MAX_IN_FLIGHT.name(),
               max.toString(),
-              "must be at least " + BATCH_MAX_SIZE.name() + " (" + size + ")"));
+              "must be at least "
+                  + BATCH_MAX_SIZE.name()
+                  + " ("
+                  + (size.auto() ? "auto, which may choose up to " + size.largest() : size)
+                  + ")"));
     }
     if (maxInFlight instanceof Integer max
         && resumeBelow instanceof Integer resume

@@ -92,7 +92,10 @@ public final class WorkerMetrics {
   public static final String PAUSES = name("partitions", "pauses");
   public static final String RESUMES = name("partitions", "resumes");
 
-  /** Every gauge the poll thread registers, for documentation checks. */
+  /** The batch size in use: the fixed batch.max-size, or the one auto chose at warm-up. */
+  public static final String BATCH_SIZE_CHOSEN = name("batch", "size", "chosen");
+
+  /** Every gauge the poll thread and the worker register, for documentation checks. */
   public static final java.util.List<String> GAUGES =
       java.util.List.of(
           IN_FLIGHT,
@@ -102,5 +105,6 @@ public final class WorkerMetrics {
           ASSIGNED_PARTITIONS,
           PAUSES,
           RESUMES,
-          CONSUMER_LAG);
+          CONSUMER_LAG,
+          BATCH_SIZE_CHOSEN);
 }

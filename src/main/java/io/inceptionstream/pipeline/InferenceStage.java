@@ -2,15 +2,20 @@ package io.inceptionstream.pipeline;
 
 import io.inceptionstream.batching.Batch;
 import io.inceptionstream.batching.BatchQueue;
+import io.inceptionstream.batching.BatchSizeTuner;
 import io.inceptionstream.batching.Item;
+import io.inceptionstream.config.BatchSize;
+import io.inceptionstream.image.Preprocessor;
 import io.inceptionstream.inference.Classifier;
 import io.inceptionstream.inference.InferenceResult;
 import io.inceptionstream.inference.RunnerOptions;
+import io.inceptionstream.lifecycle.Clock;
 import io.inceptionstream.lifecycle.Failure;
 import io.inceptionstream.lifecycle.Ownership;
 import io.inceptionstream.metrics.WorkerMetrics;
 import io.inceptionstream.model.ModelDirectory;
 import io.inceptionstream.publish.BatchOutcome;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -23,15 +28,21 @@ import org.slf4j.LoggerFactory;
  * One inference thread per device: creates, warms, uses and closes its own {@link Classifier} (DJL
  * predictors are not thread-safe and MXNet wants a fixed thread). For each batch it hands the ready
  * items' pixels to the classifier, maps each item to its row of the result and passes the outcome
- * to the publisher. An engine failure is fatal.
+ * to the publisher. With {@code batch.max-size=auto} its warm-up times the candidate sizes on its
+ * device ({@link BatchSizeTuner}) and {@link #chosenBatchSize()} says which one won. An engine
+ * failure is fatal.
  */
 public final class InferenceStage implements Runnable, InferenceWatchdog.Device {
 
   private static final Logger LOG = LoggerFactory.getLogger(InferenceStage.class);
 
+  /** Time the auto choice may take on one device, roughly. */
+  static final Duration AUTO_BUDGET = Duration.ofSeconds(4);
+
   private final ModelDirectory model;
   private final RunnerOptions options;
   private final String device;
+  private final BatchSize batchSize;
   private final int maxBatch;
   private final BatchQueue input;
   private final BlockingQueue<BatchOutcome> output;
@@ -42,12 +53,14 @@ public final class InferenceStage implements Runnable, InferenceWatchdog.Device 
   private volatile boolean stopped;
   private volatile boolean ready;
   private volatile long busySince = -1;
+  private volatile int chosenBatchSize;
 
   public InferenceStage(
       ModelDirectory model,
       RunnerOptions options,
       String device,
-      int maxBatch,
+      BatchSize batchSize,
+      int maxInFlight,
       BatchQueue input,
       BlockingQueue<BatchOutcome> output,
       Failure failure,
@@ -57,7 +70,10 @@ public final class InferenceStage implements Runnable, InferenceWatchdog.Device 
     this.model = model;
     this.options = options;
     this.device = device;
-    this.maxBatch = maxBatch;
+    this.batchSize = batchSize;
+    // auto never tries more than the poll loop lets into the pipeline at once
+    this.maxBatch =
+        batchSize.auto() ? Math.min(BatchSize.AUTO_LARGEST, maxInFlight) : batchSize.fixed();
     this.input = input;
     this.output = output;
     this.failure = failure;
@@ -84,6 +100,13 @@ public final class InferenceStage implements Runnable, InferenceWatchdog.Device 
     return busySince;
   }
 
+  /**
+   * The batch size to use: the fixed one, or the one the warm-up chose; 0 until {@link #ready()}.
+   */
+  public int chosenBatchSize() {
+    return chosenBatchSize;
+  }
+
   /** Ends the thread once no batch is waiting. */
   public void stop() {
     stopped = true;
@@ -93,7 +116,12 @@ public final class InferenceStage implements Runnable, InferenceWatchdog.Device 
   public void run() {
     try (Classifier classifier = Classifier.open(model, options, device, maxBatch)) {
       long start = System.nanoTime();
-      classifier.warmUp(maxBatch > 1 ? new int[] {1, maxBatch} : new int[] {1});
+      if (batchSize.auto()) {
+        chosenBatchSize = chooseBatchSize(classifier);
+      } else {
+        classifier.warmUp(maxBatch > 1 ? new int[] {1, maxBatch} : new int[] {1});
+        chosenBatchSize = maxBatch;
+      }
       LOG.info(
           "Model {} {} warm on {} ({}{}) in {} ms",
           model.metadata().name(),
@@ -126,6 +154,25 @@ public final class InferenceStage implements Runnable, InferenceWatchdog.Device 
       ready = false;
       warm.countDown();
     }
+  }
+
+  private int chooseBatchSize(Classifier classifier) {
+    List<Integer> candidates = new ArrayList<>();
+    for (int size : BatchSize.AUTO_CANDIDATES) {
+      if (size <= maxBatch) {
+        candidates.add(size);
+      }
+    }
+    // No separate warm-up: the tuner's first, untimed pass at each size is one, and sizes it
+    // skips are never used. Blank images cost what real ones do: the network does the same
+    // arithmetic on any pixels.
+    byte[] images = new byte[maxBatch * Preprocessor.FLOATS];
+    BatchSizeTuner.Result r =
+        new BatchSizeTuner(Clock.SYSTEM, candidates, AUTO_BUDGET)
+            .tune(n -> classifier.classify(images, 0, n));
+    LOG.info(
+        "Batch size auto: chose {} on {} (images/s by size: {})", r.chosen(), device, r.table());
+    return r.chosen();
   }
 
   private BatchOutcome run(Classifier classifier, Batch batch) {

@@ -167,6 +167,7 @@ public final class Worker implements AutoCloseable {
               options,
               device,
               config.batchMaxSize(),
+              config.maxInFlight(),
               toDevices,
               toPublisher,
               failure,
@@ -197,6 +198,9 @@ public final class Worker implements AutoCloseable {
             cause);
       }
     }
+    // Each device chose for itself; the smallest choice suits them all without a long wait.
+    int batchSize = stages.stream().mapToInt(InferenceStage::chosenBatchSize).min().orElseThrow();
+    metrics.gauge(WorkerMetrics.BATCH_SIZE_CHOSEN, () -> batchSize);
     if (stopping) {
       LOG.info("Stop requested during start-up; not joining the group");
       return;
@@ -217,7 +221,7 @@ public final class Worker implements AutoCloseable {
     batcher =
         new MicroBatcher(
             decoded,
-            new BatchAccumulator(config.batchMaxSize(), config.batchMaxDelay().toNanos()),
+            new BatchAccumulator(batchSize, config.batchMaxDelay().toNanos()),
             toDevices,
             System::nanoTime,
             metrics,
@@ -296,12 +300,13 @@ public final class Worker implements AutoCloseable {
       pollThread.start();
     }
     LOG.info(
-        "Worker {} consuming {} in group {} ({}), batches of up to {} within {} ms, {} in flight at most",
+        "Worker {} consuming {} in group {} ({}), batches of up to {}{} within {} ms, {} in flight at most",
         config.workerId(),
         config.inputTopic(),
         config.group(),
         config.delivery(),
-        config.batchMaxSize(),
+        batchSize,
+        config.batchMaxSize().auto() ? " (auto)" : "",
         config.batchMaxDelay().toMillis(),
         config.maxInFlight());
     Object instance = consumerProps.get("group.instance.id");

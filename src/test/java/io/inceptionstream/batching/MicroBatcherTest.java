@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.codahale.metrics.MetricRegistry;
 import io.inceptionstream.metrics.WorkerMetrics;
 import io.inceptionstream.testing.Items;
+import io.inceptionstream.testing.ManualClock;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -43,6 +46,9 @@ class MicroBatcherTest {
 
   @AfterEach
   void stop() throws InterruptedException {
+    if (thread == null) {
+      return; // driven turn by turn, no thread
+    }
     batcher.stop();
     thread.join(5000);
     assertTrue(!thread.isAlive(), "batcher thread ended");
@@ -90,23 +96,120 @@ class MicroBatcherTest {
     assertEquals(1, b.items().get(1).source().offset());
   }
 
+  // The tests below drive the batcher turn by turn on a manual clock: no thread, no sleeping.
+
+  private final ManualClock manual = new ManualClock();
+
+  private MicroBatcher manual(BatchQueue queue, int maxSize, long maxDelayNanos) {
+    return new MicroBatcher(
+        input,
+        new BatchAccumulator(maxSize, maxDelayNanos),
+        queue,
+        manual::nanoTime,
+        new WorkerMetrics(new MetricRegistry()),
+        e -> {
+          throw new AssertionError("batcher failed", e);
+        });
+  }
+
+  /** Turns until the batcher would wait. */
+  private static void settle(MicroBatcher b) throws InterruptedException {
+    for (int i = 0; i < 10_000; i++) {
+      if (b.turn() != MicroBatcher.Turn.PROGRESS) {
+        return;
+      }
+    }
+    throw new AssertionError("the batcher never settled");
+  }
+
+  private static List<Batch> takeAll(BatchQueue queue) throws InterruptedException {
+    List<Batch> taken = new ArrayList<>();
+    for (Batch b = queue.take(0, TimeUnit.SECONDS);
+        b != null;
+        b = queue.take(0, TimeUnit.SECONDS)) {
+      taken.add(b);
+      queue.done();
+    }
+    return taken;
+  }
+
+  @Test
+  void sendsABacklogInFullBatchesWithoutWaitingForTheDeadline() throws Exception {
+    for (int i = 0; i < 70; i++) {
+      input.add(CompletableFuture.completedFuture(Items.ready(0, i)));
+    }
+    BatchQueue queue = new BatchQueue(2);
+    MicroBatcher b = manual(queue, 32, 50 * MS);
+    settle(b);
+    assertEquals(2, queue.waiting(), "two full batches at once, the clock never moved");
+    List<Batch> full = takeAll(queue);
+    for (Batch batch : full) {
+      assertEquals(32, batch.readyCount());
+      assertEquals(Batch.FlushReason.SIZE, batch.reason());
+      assertEquals(0, batch.fillWaitNanos());
+    }
+    // the devices are idle again and nothing more is arriving: the last 6 go at once too
+    settle(b);
+    Batch rest = takeAll(queue).get(0);
+    assertEquals(6, rest.readyCount());
+    assertEquals(Batch.FlushReason.IDLE, rest.reason());
+    assertEquals(0, rest.flushedNanos());
+  }
+
+  @Test
+  void sendsAPartialBatchAtOnceWhenTheDeviceIsIdleAndNothingIsArriving() throws Exception {
+    for (int i = 0; i < 3; i++) {
+      input.add(CompletableFuture.completedFuture(Items.ready(0, i)));
+    }
+    BatchQueue queue = new BatchQueue(1);
+    MicroBatcher b = manual(queue, 32, 60_000 * MS);
+    settle(b);
+    Batch batch = takeAll(queue).get(0);
+    assertEquals(3, batch.readyCount());
+    assertEquals(Batch.FlushReason.IDLE, batch.reason());
+    assertEquals(0, batch.fillWaitNanos(), "no waiting at all");
+  }
+
+  @Test
+  void holdsAPartialBatchWhileRecordsAreStillArrivingUntilTheDeadline() throws Exception {
+    input.add(CompletableFuture.completedFuture(Items.ready(0, 0)));
+    CompletableFuture<Item> decoding = new CompletableFuture<>();
+    input.add(decoding);
+    BatchQueue queue = new BatchQueue(1);
+    MicroBatcher b = manual(queue, 32, 50 * MS);
+    settle(b);
+    assertEquals(0, queue.waiting(), "the device is idle, but another record is on its way");
+    manual.advance(Duration.ofMillis(49));
+    settle(b);
+    assertEquals(0, queue.waiting(), "49 ms: still within batch.max-delay");
+    manual.advance(Duration.ofMillis(1));
+    settle(b);
+    Batch batch = takeAll(queue).get(0);
+    assertEquals(Batch.FlushReason.DEADLINE, batch.reason());
+    assertEquals(1, batch.items().size(), "the record still decoding is not overtaken");
+    assertEquals(50 * MS, batch.fillWaitNanos());
+    decoding.complete(Items.ready(0, 1));
+    settle(b);
+    assertEquals(1, takeAll(queue).get(0).items().get(0).source().offset());
+  }
+
   @Test
   void waitsForTheDeadlineWhileTheDeviceIsBusy() throws Exception {
     input.add(CompletableFuture.completedFuture(Items.ready(0, 0)));
-    start(32, 50 * MS);
-    Batch first = out.take(5, TimeUnit.SECONDS); // taken and not done(): the device is busy
+    BatchQueue queue = new BatchQueue(1);
+    MicroBatcher b = manual(queue, 32, 50 * MS);
+    settle(b);
+    Batch first = queue.take(0, TimeUnit.SECONDS); // taken and not done(): the device is busy
     assertNotNull(first);
     input.add(CompletableFuture.completedFuture(Items.ready(0, 1)));
-    assertEquals(0, out.waiting());
-    Thread.sleep(200);
-    assertEquals(0, out.waiting(), "device busy and deadline not reached: keep waiting");
-    clock.addAndGet(50 * MS);
-    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (out.waiting() == 0 && System.nanoTime() < until) {
-      Thread.sleep(5);
-    }
-    out.done();
-    Batch second = next();
+    settle(b);
+    manual.advance(Duration.ofMillis(49));
+    settle(b);
+    assertEquals(0, queue.waiting(), "device busy and deadline not reached: keep waiting");
+    manual.advance(Duration.ofMillis(1));
+    settle(b);
+    queue.done();
+    Batch second = takeAll(queue).get(0);
     assertEquals(Batch.FlushReason.DEADLINE, second.reason());
   }
 

@@ -103,7 +103,9 @@ class ConfigCommandTest {
             "\n  Missing required configuration bootstrap-servers which has no default value"),
         e);
     assertTrue(
-        e.contains("\n  Invalid value 0 for configuration batch.max-size: must be at least 1"), e);
+        e.contains(
+            "\n  Invalid value 0 for configuration batch.max-size: must be auto or an integer between 1 and 4096"),
+        e);
     assertTrue(e.contains("\n  Unknown configuration colour on the command line"), e);
   }
 

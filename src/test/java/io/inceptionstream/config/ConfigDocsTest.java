@@ -38,7 +38,7 @@ class ConfigDocsTest {
     }
     assertTrue(
         table.contains(
-            "| `batch.max-size` | int | `32` | Most images in one forward pass; a full batch is sent at once. Must be between 1 and 4096. |"),
+            "| `batch.max-size` | auto or int | `auto` | Most images in one forward pass; a full batch is sent at once. auto times the sizes 1, 2, 4 ... 64 at warm-up, a few seconds in all, and keeps the one with the most images per second (within 3 %, the smaller); the log and the batch.size.chosen gauge say which. Must be auto or an integer between 1 and 4096. |"),
         table);
     assertTrue(table.contains("| `bootstrap-servers` | string | *required* | "), table);
     assertTrue(table.contains("| `worker.id` | string | *empty* | "), table);

@@ -22,6 +22,24 @@ class ConfigTypeTest {
   }
 
   @Test
+  void readsABatchSizeAsAutoOrAnIntegerFromOneTo4096AndWritesItBack() {
+    assertEquals(BatchSize.AUTO, ConfigType.BATCH_SIZE.parse(" auto "));
+    assertEquals(BatchSize.of(16), ConfigType.BATCH_SIZE.parse("16"));
+    assertEquals(BatchSize.of(4096), ConfigType.BATCH_SIZE.parse("4096"));
+    assertEquals("auto", ConfigType.BATCH_SIZE.format(BatchSize.AUTO));
+    assertEquals("16", ConfigType.BATCH_SIZE.format(BatchSize.of(16)));
+    for (String bad : List.of("0", "4097", "-1", "AUTO", "1.5", "", "99999999999")) {
+      assertEquals(
+          "must be auto or an integer between 1 and 4096",
+          assertThrows(IllegalArgumentException.class, () -> ConfigType.BATCH_SIZE.parse(bad))
+              .getMessage(),
+          bad);
+    }
+    assertEquals(64, BatchSize.AUTO.largest());
+    assertEquals(8, BatchSize.of(8).largest());
+  }
+
+  @Test
   void readsAnEmptyOrBlankListAsNoEntriesButKeepsEmptyEntriesForTheRuleToReject() {
     assertEquals(List.of(), ConfigType.LIST.parse(""));
     assertEquals(List.of(), ConfigType.LIST.parse("  "));

@@ -50,8 +50,10 @@ class WorkerConfigDefTest {
         "inference.device | gpu | must be auto, cpu or gpuN (gpu0, gpu1, ...)",
         "inference.threads | -1 | must be at least 0",
         "inference.compiled | on | must be true or false",
-        "batch.max-size | 0 | must be at least 1",
-        "batch.max-size | 5000 | must be at most 4096",
+        "batch.max-size | 0 | must be auto or an integer between 1 and 4096",
+        "batch.max-size | 5000 | must be auto or an integer between 1 and 4096",
+        "batch.max-size | x | must be auto or an integer between 1 and 4096",
+        "batch.max-size | Auto | must be auto or an integer between 1 and 4096",
         "batch.max-delay | 2m | must be at most 1m",
         "batch.max-delay | 50 ms | must be a duration such as 500ms, 30s, 2m or 1h (a plain integer means milliseconds)",
         "pipeline.max-in-flight | 0 | must be at least 1",
@@ -79,7 +81,7 @@ class WorkerConfigDefTest {
   @Test
   void wordsABadValueExactlyAsKafkaDoes() {
     assertEquals(
-        "Invalid value 0 for configuration batch.max-size: must be at least 1",
+        "Invalid value 0 for configuration batch.max-size: must be auto or an integer between 1 and 4096",
         problemWith("batch.max-size", "0"));
     assertEquals(
         "Invalid value \"\" for configuration group: must not be blank", problemWith("group", ""));
@@ -118,7 +120,26 @@ class WorkerConfigDefTest {
   void requiresPipelineMaxInFlightToHoldAFullBatch() {
     assertEquals(
         "Invalid value 16 for configuration pipeline.max-in-flight: must be at least batch.max-size (32)",
-        problemWithAll(Map.of("pipeline.max-in-flight", "16", "pipeline.resume-below", "8")));
+        problemWithAll(
+            Map.of(
+                "batch.max-size", "32",
+                "pipeline.max-in-flight", "16",
+                "pipeline.resume-below", "8")));
+  }
+
+  @Test
+  void acceptsAutoWithASmallWindowSinceAutoTriesNoSizeAboveIt() {
+    Map<String, String> flags =
+        new HashMap<>(
+            Map.of(
+                "bootstrap-servers",
+                "broker:9092",
+                "pipeline.max-in-flight",
+                "48",
+                "pipeline.resume-below",
+                "8"));
+    assertEquals(
+        48, ConfigLoader.load(null, Map.of(), flags, () -> "host-1").maxInFlight(), "loads");
   }
 
   @Test

@@ -80,7 +80,7 @@ class WorkerConfigTest {
     assertEquals("auto", c.device());
     assertEquals(0, c.threads());
     assertTrue(c.compiled());
-    assertEquals(32, c.batchMaxSize());
+    assertEquals(BatchSize.AUTO, c.batchMaxSize());
     assertEquals(Duration.ofMillis(50), c.batchMaxDelay());
     assertEquals(256, c.maxInFlight());
     assertEquals(128, c.resumeBelow());
@@ -133,7 +133,7 @@ class WorkerConfigTest {
     assertEquals("file:9092", c.bootstrapServers());
     assertEquals(2, c.topK());
     assertEquals("from-env", c.group());
-    assertEquals(24, c.batchMaxSize());
+    assertEquals(BatchSize.of(24), c.batchMaxSize());
     assertEquals(3000, c.metricsPort());
     assertEquals(Duration.ofMillis(50), c.batchMaxDelay());
   }
@@ -349,7 +349,7 @@ class WorkerConfigTest {
             "Missing required configuration bootstrap-servers which has no default value",
             "Invalid value predictions for configuration topics.predictions: must differ from topics.input",
             "Invalid value many for configuration prediction.top-k: must be an integer",
-            "Invalid value 0 for configuration batch.max-size: must be at least 1",
+            "Invalid value 0 for configuration batch.max-size: must be auto or an integer between 1 and 4096",
             "Invalid configuration kafka.group.id: the worker sets the consumer property group.id itself; use group instead");
     assertEquals(expected.size(), e.problems().size(), e.getMessage());
     assertTrue(e.problems().containsAll(expected), e.getMessage());
@@ -426,7 +426,8 @@ class WorkerConfigTest {
   @Test
   void validatesARecordBuiltWithoutTheLoader() {
     Map<String, Object> s = typedDefaults();
-    s.put("batch.max-size", 0);
+    s.put("batch.max-size", BatchSize.of(1));
+    s.put("pipeline.max-in-flight", 0);
     s.put("worker.id", "");
     s.put("batch.max-delay", Duration.ofMinutes(5));
     s.put("bootstrap-servers", null);
@@ -437,8 +438,8 @@ class WorkerConfigTest {
     assertEquals(
         List.of(
             "Missing required configuration bootstrap-servers which has no default value",
-            "Invalid value 0 for configuration batch.max-size: must be at least 1",
             "Invalid value 5m for configuration batch.max-delay: must be at most 1m",
+            "Invalid value 0 for configuration pipeline.max-in-flight: must be at least 1",
             "Invalid value \"\" for configuration worker.id: must not be empty once resolved (WorkerConfig.load derives the empty default)",
             "Invalid configuration kafka.consumer.group.id: the worker sets the consumer property group.id itself; use group instead"),
         e.problems());
@@ -545,8 +546,8 @@ class WorkerConfigTest {
   @Test
   void getsOnlyTheKeysWorkerConfigDefDeclares() {
     WorkerConfig c = load(flags("batch.max-size", "24"));
-    int size = c.get(WorkerConfigDef.BATCH_MAX_SIZE);
-    assertEquals(24, size);
+    BatchSize size = c.get(WorkerConfigDef.BATCH_MAX_SIZE);
+    assertEquals(BatchSize.of(24), size);
     ConfigKey<Integer> lookalike =
         new ConfigKey<>(
             ConfigKey.INT, "batch.max-size", "32", Validator.any(), "Not the declared one.");
@@ -569,7 +570,7 @@ class WorkerConfigTest {
         List.of(
             "Unknown configuration colour",
             "Missing value for configuration group",
-            "Invalid value 8 for configuration batch.max-size: must be of type int, not java.lang.Long"),
+            "Invalid value 8 for configuration batch.max-size: must be of type auto or int, not java.lang.Long"),
         e.problems());
   }
 
@@ -674,7 +675,7 @@ class WorkerConfigTest {
         failure(null, Map.of(), flags("kafka.config", missing.toString(), "batch.max-size", "0"));
     assertEquals(
         List.of(
-            "Invalid value 0 for configuration batch.max-size: must be at least 1",
+            "Invalid value 0 for configuration batch.max-size: must be auto or an integer between 1 and 4096",
             "Cannot read kafka.config file " + missing + ": no such file"),
         e.problems());
   }
