@@ -1,7 +1,9 @@
 package io.inceptionstream.inference;
 
+import io.inceptionstream.config.CostCurve;
 import io.inceptionstream.model.Tap;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * How the inference path runs: what the {@link Backend} computes and how {@link Classifier} treats
@@ -12,12 +14,21 @@ import java.util.List;
  * @param engine {@link Engines#MXNET} or {@link Engines#PYTORCH}
  * @param compile on MXNet, run the compiled graph (faster, same outputs) instead of the block op by
  *     op; ignored on other engines
+ * @param standInCost on {@link Engines#STAND_IN}, the time each forward call takes; ignored on real
+ *     engines
  */
-public record RunnerOptions(List<Tap> taps, boolean normalize, String engine, boolean compile) {
+public record RunnerOptions(
+    List<Tap> taps, boolean normalize, String engine, boolean compile, CostCurve standInCost) {
 
   public RunnerOptions {
     taps = List.copyOf(taps);
     engine = Engines.canonical(engine);
+    Objects.requireNonNull(standInCost, "standInCost");
+  }
+
+  /** Options whose stand-in, if one is used, costs nothing. */
+  public RunnerOptions(List<Tap> taps, boolean normalize, String engine, boolean compile) {
+    this(taps, normalize, engine, compile, CostCurve.ZERO);
   }
 
   /** MXNet, compiled, no taps, no normalisation: what classification alone needs. */
@@ -27,16 +38,21 @@ public record RunnerOptions(List<Tap> taps, boolean normalize, String engine, bo
 
   /** A copy with other taps. */
   public RunnerOptions withTaps(List<Tap> newTaps) {
-    return new RunnerOptions(newTaps, normalize, engine, compile);
+    return new RunnerOptions(newTaps, normalize, engine, compile, standInCost);
   }
 
   /** A copy on another engine. */
   public RunnerOptions withEngine(String newEngine) {
-    return new RunnerOptions(taps, normalize, newEngine, compile);
+    return new RunnerOptions(taps, normalize, newEngine, compile, standInCost);
   }
 
   /** A copy with compilation on or off. */
   public RunnerOptions withCompile(boolean newCompile) {
-    return new RunnerOptions(taps, normalize, engine, newCompile);
+    return new RunnerOptions(taps, normalize, engine, newCompile, standInCost);
+  }
+
+  /** A copy whose stand-in costs this much per forward call. */
+  public RunnerOptions withStandInCost(CostCurve cost) {
+    return new RunnerOptions(taps, normalize, engine, compile, cost);
   }
 }
