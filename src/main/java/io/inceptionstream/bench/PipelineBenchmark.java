@@ -159,7 +159,9 @@ public final class PipelineBenchmark {
     doc.put("model", costed() ? "stand-in " + settings.standInCost() : model.metadata().name());
     if (costed()) {
       doc.put("standInCost", settings.standInCost().toString());
-      doc.put("deviceImagesPerSecond", settings.standInCost().imagesPerSecond(batch));
+      if (!settings.standInCost().isZero()) {
+        doc.put("deviceImagesPerSecond", settings.standInCost().imagesPerSecond(batch));
+      }
     }
     doc.put("batchSize", batch);
     doc.put("images", n);
@@ -184,7 +186,7 @@ public final class PipelineBenchmark {
     // The first calls of each were the warm-up round.
     stages.forEach(
         (k, v) -> measuredStages.put(k, v.subList(v.size() - settings.runs(), v.size())));
-    doc.put("workerStages", measuredStages);
+    doc.put("stages", measuredStages);
     doc.put("jvmActivity", results.activity());
     return doc;
   }
@@ -267,6 +269,7 @@ public final class PipelineBenchmark {
     flags.put("metrics.jmx", "false");
     Worker w = new Worker(WorkerConfig.load(null, Map.of(), flags), model);
     w.start();
+    ThreadCpu cpu = new ThreadCpu();
     try {
       Meter in = w.metrics().recordsIn;
       Meter out = w.metrics().recordsPredicted;
@@ -291,6 +294,8 @@ public final class PipelineBenchmark {
       Map<String, Object> s = new LinkedHashMap<>();
       s.put("meanBatch", forward.getCount() == 0 ? 0.0 : (double) count / forward.getCount());
       s.put("deviceBusy", forward.getCount() * forward.getSnapshot().getMean() / 1e9 / seconds);
+      s.put("cpuMicrosPerRecord", cpu.microsPerRecord(count));
+      s.put("wallMicrosPerRecord", Math.round(seconds * 1e8 / count) / 100.0);
       stages.computeIfAbsent(name, k -> new ArrayList<>()).add(s);
       return count / seconds;
     } finally {
@@ -301,14 +306,20 @@ public final class PipelineBenchmark {
 
   private double passthrough(String bootstrap) {
     int n = settings.standInImages();
-    return n
-        / Passthrough.run(
+    ThreadCpu cpu = new ThreadCpu();
+    double seconds =
+        Passthrough.run(
             bootstrap,
             topic("bench.standin.images"),
             topic("bench.copy"),
             prefix + "copy-" + ++groups,
             n,
             Duration.ofMinutes(5));
+    Map<String, Object> s = new LinkedHashMap<>();
+    s.put("cpuMicrosPerRecord", cpu.microsPerRecord(n));
+    s.put("wallMicrosPerRecord", Math.round(seconds * 1e8 / n) / 100.0);
+    stages.computeIfAbsent("kafkaPassthrough", k -> new ArrayList<>()).add(s);
+    return n / seconds;
   }
 
   private String topic(String name) {
