@@ -191,6 +191,12 @@ final class BenchCommand implements Runnable {
     boolean inProcessBroker;
 
     @Option(
+        names = "--offline-on-calling-thread",
+        description =
+            "Time the offline baseline on the command's own thread, as before, instead of on a fresh thread like the worker's inference thread (to compare).")
+    boolean offlineOnCallingThread;
+
+    @Option(
         names = "--stand-in-cost",
         converter = CostCurveConverter.class,
         description =
@@ -264,7 +270,8 @@ final class BenchCommand implements Runnable {
                     threads,
                     bootstrapServers,
                     standInCost,
-                    inProcessBroker),
+                    inProcessBroker,
+                    !offlineOnCallingThread),
                 dir,
                 progress(err));
         Map<String, Object> doc = bench.run(tmp);
