@@ -58,7 +58,12 @@ public final class ModelThroughput {
         trials.add(Integer.toString(b), () -> b * 1000.0 / model.passMillis(b));
       }
       Trials.Results results =
-          trials.run((r, round) -> log.accept("run " + r + ": images/s by batch size " + round));
+          trials.run(
+              (r, round) -> {
+                StringBuilder line = new StringBuilder("run " + r + ": images/s by batch size");
+                round.forEach((b, v) -> line.append(String.format(" %s: %.1f", b, v)));
+                log.accept(line.toString());
+              });
       List<Result> out = new ArrayList<>();
       for (int b : batchSizes) {
         String name = Integer.toString(b);
