@@ -1,13 +1,16 @@
 package io.inceptionstream.bench;
 
 import com.codahale.metrics.Meter;
+import com.codahale.metrics.Timer;
+import io.inceptionstream.broker.BrokerProcess;
 import io.inceptionstream.broker.EmbeddedBroker;
 import io.inceptionstream.broker.Topics;
 import io.inceptionstream.client.ImagePublisher;
+import io.inceptionstream.config.CostCurve;
 import io.inceptionstream.config.WorkerConfig;
+import io.inceptionstream.inference.Engines;
 import io.inceptionstream.inference.ModelBenchmark;
 import io.inceptionstream.inference.RunnerOptions;
-import io.inceptionstream.model.InvalidModelException;
 import io.inceptionstream.model.ModelDirectory;
 import io.inceptionstream.pipeline.Worker;
 import io.inceptionstream.train.ShapeGenerator;
@@ -21,12 +24,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
- * Measures the pipeline through a real (embedded) broker, as ratios in one run with the median of
- * several repetitions: the worker draining a backlog against the model's offline throughput at the
- * same batch size; the worker with micro-batches against the worker with one image per forward
- * pass; the worker with the zero-cost stand-in model against a plain consume→produce passthrough.
- * Each repetition reads the same backlog with a fresh consumer group. Runs on the calling thread;
- * starts and stops its own broker.
+ * Measures the pipeline through a real broker, as ratios in one run, by {@link Trials} (warm-up
+ * round discarded, measurements interleaved round by round, median with min and max): the worker
+ * draining a backlog against the model's offline throughput at the same batch size; the worker with
+ * micro-batches against the worker with one image per forward pass; the worker with the zero-cost
+ * stand-in model against a plain consume→produce passthrough. With a {@link CostCurve} the first
+ * two pairs run on the stand-in with that cost instead of the model, which shows what
+ * micro-batching buys on a GPU-like device. Each measurement reads the same backlog with a fresh
+ * consumer group, and only one engine is open at a time. The broker runs in a child JVM by default,
+ * so its background work and heap stay out of the measuring process. Runs on the calling thread.
  */
 public final class PipelineBenchmark {
 
@@ -34,12 +40,17 @@ public final class PipelineBenchmark {
    * Settings.
    *
    * @param images backlog for the measurements with the model
-   * @param standInImages backlog for the stand-in and passthrough measurements
+   * @param standInImages backlog for the stand-in and passthrough measurements (and for the model
+   *     measurements when they run on a costed stand-in)
    * @param batchSize micro-batch size (and the offline batch size)
    * @param partitions input topic partitions
-   * @param runs repetitions; medians are reported
+   * @param runs measured rounds, at least {@link Trials#MIN_RUNS}
    * @param threads native compute threads (0 = one per core)
-   * @param bootstrapServers an existing broker to use, or null for an embedded one
+   * @param bootstrapServers an existing broker to use, or null for one started here
+   * @param standInCost when not null, the model measurements run on the stand-in with this cost
+   * @param inProcessBroker start the broker in this JVM rather than in a child process
+   * @param offlineOnOwnThread time the offline baseline on a fresh thread, as the worker's
+   *     inference runs, rather than on the calling thread
    */
   public record Settings(
       int images,
@@ -48,12 +59,22 @@ public final class PipelineBenchmark {
       int partitions,
       int runs,
       int threads,
-      String bootstrapServers) {}
+      String bootstrapServers,
+      CostCurve standInCost,
+      boolean inProcessBroker,
+      boolean offlineOnOwnThread) {}
+
+  /** Warm-up rounds: one, so that every measurement runs with warm code and a warm broker. */
+  static final int WARMUP_ROUNDS = 1;
+
+  private static final String STAND_IN = Engines.STAND_IN;
 
   private final Settings settings;
   private final ModelDirectory model;
   private final Consumer<String> log;
+  private final Map<String, List<Map<String, Object>>> stages = new LinkedHashMap<>();
   private String prefix = "";
+  private int groups;
 
   public PipelineBenchmark(Settings settings, ModelDirectory model, Consumer<String> log) {
     this.settings = settings;
@@ -66,123 +87,112 @@ public final class PipelineBenchmark {
     if (settings.bootstrapServers() != null) {
       return run(settings.bootstrapServers(), "bench-" + System.currentTimeMillis() + "-");
     }
-    try (EmbeddedBroker broker = EmbeddedBroker.start(0, workDir.resolve("kafka"))) {
+    if (settings.inProcessBroker()) {
+      try (EmbeddedBroker broker = EmbeddedBroker.start(0, workDir.resolve("kafka"))) {
+        return run(broker.bootstrapServers(), "");
+      }
+    }
+    try (BrokerProcess broker = BrokerProcess.start(workDir.resolve("kafka"), 0)) {
       return run(broker.bootstrapServers(), "");
     }
   }
 
+  private boolean costed() {
+    return settings.standInCost() != null;
+  }
+
+  /** The engine of the model measurements, as configuration spells it. */
+  private String modelEngine() {
+    return costed() ? STAND_IN : "mxnet";
+  }
+
+  private int modelImages() {
+    return costed() ? settings.standInImages() : settings.images();
+  }
+
   private Map<String, Object> run(String bootstrap, String namePrefix) throws Exception {
     this.prefix = namePrefix;
-    {
-      Topics.create(
-          bootstrap,
-          List.of(
-              topic("bench.images"),
-              topic("bench.standin.images"),
-              topic("bench.predictions"),
-              topic("bench.embeddings"),
-              topic("bench.dlq"),
-              topic("bench.copy")),
-          settings.partitions(),
-          (short) 1,
-          Duration.ofSeconds(30));
-      log.accept(
-          "Publishing " + settings.images() + " + " + settings.standInImages() + " shapes...");
+    String modelTopic = costed() ? topic("bench.standin.images") : topic("bench.images");
+    Topics.create(
+        bootstrap,
+        List.of(
+            topic("bench.images"),
+            topic("bench.standin.images"),
+            topic("bench.predictions"),
+            topic("bench.embeddings"),
+            topic("bench.dlq"),
+            topic("bench.copy")),
+        settings.partitions(),
+        (short) 1,
+        Duration.ofSeconds(30));
+    if (!costed()) {
+      log.accept("Publishing " + settings.images() + " shapes...");
       publish(bootstrap, topic("bench.images"), settings.images());
-      publish(bootstrap, topic("bench.standin.images"), settings.standInImages());
-      List<Double> offline = new ArrayList<>();
-      List<Double> batched = new ArrayList<>();
-      List<Double> perRecord = new ArrayList<>();
-      List<Double> standIn = new ArrayList<>();
-      List<Double> passthrough = new ArrayList<>();
-      // One unmeasured round of the fast pair, so both run with warm code.
-      worker(
-          bootstrap,
-          topic("bench.standin.images"),
-          "warmup-standin",
-          settings.batchSize(),
-          "stand-in",
-          settings.standInImages());
-      Passthrough.run(
-          bootstrap,
-          topic("bench.standin.images"),
-          topic("bench.copy"),
-          prefix + "warmup-copy",
-          settings.standInImages(),
-          Duration.ofMinutes(5));
-      for (int r = 1; r <= settings.runs(); r++) {
-        offline.add(offline());
-        batched.add(
-            worker(
-                bootstrap,
-                topic("bench.images"),
-                "batched-" + r,
-                settings.batchSize(),
-                "mxnet",
-                settings.images()));
-        perRecord.add(
-            worker(
-                bootstrap,
-                topic("bench.images"),
-                "per-record-" + r,
-                1,
-                "mxnet",
-                settings.images()));
-        standIn.add(
-            worker(
-                bootstrap,
-                topic("bench.standin.images"),
-                "standin-" + r,
-                settings.batchSize(),
-                "stand-in",
-                settings.standInImages()));
-        passthrough.add(
-            settings.standInImages()
-                / Passthrough.run(
-                    bootstrap,
-                    topic("bench.standin.images"),
-                    topic("bench.copy"),
-                    prefix + "copy-" + r,
-                    settings.standInImages(),
-                    Duration.ofMinutes(5)));
-        log.accept(
-            String.format(
-                "run %d: offline %.1f, worker %.1f, per-record %.1f, stand-in %.0f, passthrough %.0f images/s",
-                r,
-                offline.get(r - 1),
-                batched.get(r - 1),
-                perRecord.get(r - 1),
-                standIn.get(r - 1),
-                passthrough.get(r - 1)));
-      }
-      Map<String, Object> doc = new LinkedHashMap<>();
-      doc.put("batchSize", settings.batchSize());
-      doc.put("images", settings.images());
-      doc.put("standInImages", settings.standInImages());
-      doc.put("partitions", settings.partitions());
-      doc.put("runs", settings.runs());
-      doc.put("cores", Runtime.getRuntime().availableProcessors());
-      Map<String, Object> ips = new LinkedHashMap<>();
-      ips.put("modelOffline", median(offline));
-      ips.put("worker", median(batched));
-      ips.put("workerPerRecord", median(perRecord));
-      ips.put("workerStandIn", median(standIn));
-      ips.put("kafkaPassthrough", median(passthrough));
-      doc.put("imagesPerSecond", ips);
-      Map<String, Object> ratios = new LinkedHashMap<>();
-      ratios.put("workerVsModelOffline", ratioMedian(batched, offline));
-      ratios.put("microBatchingVsPerRecord", ratioMedian(batched, perRecord));
-      ratios.put("standInPipelineVsPassthrough", ratioMedian(standIn, passthrough));
-      doc.put("ratios", ratios);
-      Map<String, Object> raw = new LinkedHashMap<>();
-      raw.put("modelOffline", offline);
-      raw.put("worker", batched);
-      raw.put("workerPerRecord", perRecord);
-      raw.put("workerStandIn", standIn);
-      raw.put("kafkaPassthrough", passthrough);
-      doc.put("perRun", raw);
-      return doc;
     }
+    log.accept("Publishing " + settings.standInImages() + " shapes...");
+    publish(bootstrap, topic("bench.standin.images"), settings.standInImages());
+    CostCurve cost = costed() ? settings.standInCost() : CostCurve.ZERO;
+    int batch = settings.batchSize();
+    int n = modelImages();
+    Trials trials =
+        new Trials(WARMUP_ROUNDS, settings.runs())
+            .add("modelOffline", this::offline)
+            .add("worker", () -> worker(bootstrap, modelTopic, "worker", batch, cost, n))
+            .add(
+                "workerPerRecord",
+                () -> worker(bootstrap, modelTopic, "workerPerRecord", 1, cost, n))
+            .add(
+                "workerStandIn",
+                () ->
+                    standIn(
+                        bootstrap,
+                        topic("bench.standin.images"),
+                        "workerStandIn",
+                        batch,
+                        settings.standInImages()))
+            .add("kafkaPassthrough", () -> passthrough(bootstrap));
+    Trials.Results results =
+        trials.run(
+            (r, round) -> {
+              StringBuilder line = new StringBuilder("run " + r + ":");
+              round.forEach((k, v) -> line.append(String.format(" %s %.1f", k, v)));
+              log.accept(line + " images/s");
+            });
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("model", costed() ? "stand-in " + settings.standInCost() : model.metadata().name());
+    if (costed()) {
+      doc.put("standInCost", settings.standInCost().toString());
+      if (!settings.standInCost().isZero()) {
+        doc.put("deviceImagesPerSecond", settings.standInCost().imagesPerSecond(batch));
+      }
+    }
+    doc.put("batchSize", batch);
+    doc.put("images", n);
+    doc.put("standInImages", settings.standInImages());
+    doc.put("partitions", settings.partitions());
+    doc.put("runs", settings.runs());
+    doc.put("warmupRounds", WARMUP_ROUNDS);
+    doc.put("cores", Runtime.getRuntime().availableProcessors());
+    doc.put(
+        "broker",
+        settings.bootstrapServers() != null
+            ? "external"
+            : settings.inProcessBroker() ? "in-process" : "child-process");
+    doc.put("offlineThread", settings.offlineOnOwnThread() ? "own" : "calling");
+    doc.put("imagesPerSecond", results.figures());
+    Map<String, Object> ratios = new LinkedHashMap<>();
+    ratios.put("workerVsModelOffline", results.ratio("worker", "modelOffline"));
+    ratios.put("microBatchingVsPerRecord", results.ratio("worker", "workerPerRecord"));
+    ratios.put("standInPipelineVsPassthrough", results.ratio("workerStandIn", "kafkaPassthrough"));
+    doc.put("ratios", ratios);
+    doc.put("perRun", results.values());
+    Map<String, Object> measuredStages = new LinkedHashMap<>();
+    // The first calls of each were the warm-up round.
+    stages.forEach(
+        (k, v) -> measuredStages.put(k, v.subList(v.size() - settings.runs(), v.size())));
+    doc.put("stages", measuredStages);
+    doc.put("jvmActivity", results.activity());
+    return doc;
   }
 
   private void publish(String bootstrap, String topic, int n) throws Exception {
@@ -198,31 +208,86 @@ public final class PipelineBenchmark {
     }
   }
 
-  /** Model alone, same batch size, as many images as the worker backlog. */
-  private double offline() throws InvalidModelException {
-    int batches =
-        Math.max(2, (settings.images() + settings.batchSize() - 1) / settings.batchSize());
-    List<ModelBenchmark.Result> r =
-        ModelBenchmark.run(
-            model,
-            RunnerOptions.classifyOnly(),
-            "cpu",
-            new int[] {settings.batchSize()},
-            1,
-            batches);
-    return r.get(0).imagesPerSecond();
+  /**
+   * The model alone at the batch size, as many images as the worker backlog: an engine opened for
+   * this measurement only and closed after it, so no two are ever open together, with one untimed
+   * pass first.
+   */
+  private double offline() throws Exception {
+    if (!settings.offlineOnOwnThread()) {
+      return offlineHere();
+    }
+    // On a thread of its own, created, used and ended like the worker's inference thread, so both
+    // sides meet the engine (and its per-thread OpenMP team) on the same terms.
+    java.util.concurrent.CompletableFuture<Double> result = new CompletableFuture<>();
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                result.complete(offlineHere());
+              } catch (Throwable e) {
+                result.completeExceptionally(e);
+              }
+            },
+            "bench-offline");
+    t.start();
+    t.join();
+    try {
+      return result.get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof Exception x) {
+        throw x;
+      }
+      throw e;
+    }
+  }
+
+  private double offlineHere() throws Exception {
+    int batch = settings.batchSize();
+    int passes = Math.max(2, (modelImages() + batch - 1) / batch);
+    RunnerOptions options =
+        RunnerOptions.classifyOnly()
+            .withEngine(modelEngine())
+            .withStandInCost(costed() ? settings.standInCost() : CostCurve.ZERO);
+    try (ModelBenchmark m = ModelBenchmark.open(model, options, "cpu", batch)) {
+      m.passMillis(batch);
+      double millis = 0;
+      for (int i = 0; i < passes; i++) {
+        millis += m.passMillis(batch);
+      }
+      return passes * batch * 1000.0 / millis;
+    }
+  }
+
+  private double standIn(String bootstrap, String input, String name, int batch, int count)
+      throws Exception {
+    return worker(bootstrap, input, name, batch, CostCurve.ZERO, count, STAND_IN);
+  }
+
+  private double worker(
+      String bootstrap, String input, String name, int batch, CostCurve cost, int count)
+      throws Exception {
+    return worker(bootstrap, input, name, batch, cost, count, modelEngine());
   }
 
   /**
    * Images per second of a worker draining the backlog: from its first record in to its last out.
+   * Also records, per call, the mean batch size and the share of the time the (stand-in) device was
+   * busy: near 1 the device is the limit, well below it the pipeline upstream or downstream is.
    */
   private double worker(
-      String bootstrap, String input, String group, int batch, String engine, int count)
+      String bootstrap,
+      String input,
+      String name,
+      int batch,
+      CostCurve cost,
+      int count,
+      String engine)
       throws Exception {
     Map<String, String> flags = new LinkedHashMap<>();
     flags.put("bootstrap-servers", bootstrap);
     flags.put("model", model.path().toString());
-    flags.put("group", prefix + "bench-" + group);
+    flags.put("group", prefix + "bench-" + name + "-" + ++groups);
     flags.put("worker.id", "bench");
     flags.put("topics.input", input);
     flags.put("topics.predictions", topic("bench.predictions"));
@@ -230,12 +295,14 @@ public final class PipelineBenchmark {
     flags.put("topics.dead-letter", topic("bench.dlq"));
     flags.put("batch.max-size", Integer.toString(batch));
     flags.put("inference.engine", engine);
+    flags.put("inference.stand-in.cost", cost.toString());
     flags.put("inference.threads", Integer.toString(settings.threads()));
     flags.put("pipeline.max-in-flight", Integer.toString(Math.max(256, 4 * batch)));
     flags.put("metrics.enabled", "false");
     flags.put("metrics.jmx", "false");
     Worker w = new Worker(WorkerConfig.load(null, Map.of(), flags), model);
     w.start();
+    ThreadCpu cpu = new ThreadCpu();
     try {
       Meter in = w.metrics().recordsIn;
       Meter out = w.metrics().recordsPredicted;
@@ -255,27 +322,40 @@ public final class PipelineBenchmark {
         }
         Thread.sleep(2);
       }
-      return count / ((System.nanoTime() - first) / 1e9);
+      double seconds = (System.nanoTime() - first) / 1e9;
+      Timer forward = w.metrics().inferenceBatch;
+      Map<String, Object> s = new LinkedHashMap<>();
+      s.put("meanBatch", forward.getCount() == 0 ? 0.0 : (double) count / forward.getCount());
+      s.put("deviceBusy", forward.getCount() * forward.getSnapshot().getMean() / 1e9 / seconds);
+      s.put("cpuMicrosPerRecord", cpu.microsPerRecord(count));
+      s.put("wallMicrosPerRecord", Math.round(seconds * 1e8 / count) / 100.0);
+      stages.computeIfAbsent(name, k -> new ArrayList<>()).add(s);
+      return count / seconds;
     } finally {
       w.stop();
       w.awaitTermination();
     }
   }
 
+  private double passthrough(String bootstrap) {
+    int n = settings.standInImages();
+    ThreadCpu cpu = new ThreadCpu();
+    double seconds =
+        Passthrough.run(
+            bootstrap,
+            topic("bench.standin.images"),
+            topic("bench.copy"),
+            prefix + "copy-" + ++groups,
+            n,
+            Duration.ofMinutes(5));
+    Map<String, Object> s = new LinkedHashMap<>();
+    s.put("cpuMicrosPerRecord", cpu.microsPerRecord(n));
+    s.put("wallMicrosPerRecord", Math.round(seconds * 1e8 / n) / 100.0);
+    stages.computeIfAbsent("kafkaPassthrough", k -> new ArrayList<>()).add(s);
+    return n / seconds;
+  }
+
   private String topic(String name) {
     return prefix + name;
-  }
-
-  static double median(List<Double> values) {
-    return ModelBenchmark.median(values.stream().mapToDouble(Double::doubleValue).toArray());
-  }
-
-  /** Median of the per-run ratios, so a slow or fast moment of the machine affects both sides. */
-  static double ratioMedian(List<Double> a, List<Double> b) {
-    List<Double> r = new ArrayList<>();
-    for (int i = 0; i < a.size(); i++) {
-      r.add(a.get(i) / b.get(i));
-    }
-    return median(r);
   }
 }

@@ -1,9 +1,10 @@
 package io.inceptionstream.cli;
 
+import io.inceptionstream.bench.ModelThroughput;
+import io.inceptionstream.bench.Trials;
+import io.inceptionstream.config.CostCurve;
 import io.inceptionstream.inference.EngineSetup;
-import io.inceptionstream.inference.ModelBenchmark;
 import io.inceptionstream.inference.Precision;
-import io.inceptionstream.model.InvalidModelException;
 import io.inceptionstream.model.ModelDirectory;
 import io.inceptionstream.model.ModelInitializer;
 import java.io.IOException;
@@ -15,6 +16,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -47,7 +50,7 @@ final class BenchCommand implements Runnable {
       name = "model",
       mixinStandardHelpOptions = true,
       description =
-          "Images per second of the model alone, per batch size (median of timed runs after warm-up).")
+          "Images per second of the model alone, per batch size (median, min and max of interleaved runs after warm-up).")
   static final class ModelBench implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -67,14 +70,16 @@ final class BenchCommand implements Runnable {
     @Option(
         names = "--warmup",
         defaultValue = "2",
-        description = "Untimed passes per batch size. Default: ${DEFAULT-VALUE}.")
+        description =
+            "Untimed rounds first (one pass per batch size each). Default: ${DEFAULT-VALUE}.")
     int warmup;
 
     @Option(
         names = "--runs",
         defaultValue = "5",
         description =
-            "Timed passes per batch size; the median is reported. Default: ${DEFAULT-VALUE}.")
+            "Timed rounds, one pass per batch size each, interleaved; median (min-max) reported. At"
+                + " least 5. Default: ${DEFAULT-VALUE}.")
     int runs;
 
     @Option(names = "--json", description = "Print JSON on stdout.")
@@ -91,29 +96,23 @@ final class BenchCommand implements Runnable {
     @Mixin EngineOptions engineOptions;
 
     @Override
-    public Integer call() throws IOException, InvalidModelException {
+    public Integer call() throws Exception {
       Precision arithmetic;
       try {
         arithmetic = Precision.parse(precision);
       } catch (IllegalArgumentException e) {
         throw new CliException(e.getMessage(), 2);
       }
-      if (batchSizes.length == 0 || Arrays.stream(batchSizes).anyMatch(b -> b < 1)) {
+      if (batchSizes.length == 0
+          || Arrays.stream(batchSizes).anyMatch(b -> b < 1)
+          || Arrays.stream(batchSizes).distinct().count() != batchSizes.length) {
         throw new CliException(
             "Invalid value "
                 + Arrays.toString(batchSizes)
-                + " for option --batch-sizes: each must be at least 1",
+                + " for option --batch-sizes: each must be at least 1, and none repeated",
             2);
       }
-      if (runs < 1 || warmup < 0) {
-        throw new CliException(
-            "Invalid --runs "
-                + runs
-                + " or --warmup "
-                + warmup
-                + ": runs must be at least 1, warmup at least 0",
-            2);
-      }
+      requireRuns(runs, warmup);
       String engine = engineOptions.prepare();
       String device = engineOptions.devices(engine).get(0);
       Path tmp = null;
@@ -125,14 +124,16 @@ final class BenchCommand implements Runnable {
         dir = randomModel(tmp);
       }
       try {
-        List<ModelBenchmark.Result> results =
-            ModelBenchmark.run(
+        PrintWriter err = spec.commandLine().getErr();
+        List<ModelThroughput.Result> results =
+            ModelThroughput.run(
                 dir,
                 engineOptions.runnerOptions(engine, List.of(), false).withPrecision(arithmetic),
                 device,
                 batchSizes,
                 warmup,
-                runs);
+                runs,
+                progress(err));
         PrintWriter out = spec.commandLine().getOut();
         boolean compiled = engineOptions.compiled && "MXNet".equals(engine);
         if (json) {
@@ -143,27 +144,27 @@ final class BenchCommand implements Runnable {
           doc.put("precision", arithmetic.key());
           doc.put("threads", EngineSetup.effective("OMP_NUM_THREADS"));
           doc.put("cores", Runtime.getRuntime().availableProcessors());
+          doc.put("warmupRounds", warmup);
+          doc.put("runs", runs);
           doc.put("results", results);
           Json.print(out, doc);
         } else {
           out.printf(
-              "engine %s (%s, %s), device %s, %s threads, %d cores%n",
+              "engine %s (%s, %s), device %s, %s threads, %d cores; median (min–max) of %d"
+                  + " interleaved runs after %d warm-up rounds%n",
               engine,
               compiled ? "compiled graph" : "op by op",
               arithmetic.key(),
               device,
               EngineSetup.effective("OMP_NUM_THREADS"),
-              Runtime.getRuntime().availableProcessors());
-          out.printf(
-              "%10s %14s %14s %12s %12s%n", "batch", "images/s", "median ms", "min ms", "max ms");
-          for (ModelBenchmark.Result r : results) {
+              Runtime.getRuntime().availableProcessors(),
+              runs,
+              warmup);
+          out.printf("%6s  %-28s  %-28s%n", "batch", "images/s", "ms per pass");
+          for (ModelThroughput.Result r : results) {
             out.printf(
-                "%10d %14.1f %14.1f %12.1f %12.1f%n",
-                r.batchSize(),
-                r.imagesPerSecond(),
-                r.medianBatchMillis(),
-                r.minBatchMillis(),
-                r.maxBatchMillis());
+                "%6d  %-28s  %-28s%n",
+                r.batchSize(), r.imagesPerSecond().format("%.1f"), r.batchMillis().format("%.1f"));
           }
         }
         return 0;
@@ -180,10 +181,12 @@ final class BenchCommand implements Runnable {
       mixinStandardHelpOptions = true,
       sortOptions = false,
       description = {
-        "The pipeline through a real (embedded) broker, as ratios in one run (medians of --runs):",
+        "The pipeline through a real broker (a child process unless told otherwise), as ratios in",
+        "one run (median, min and max of --runs interleaved rounds after a warm-up round):",
         "  worker draining a backlog vs the model offline at the same batch size,",
         "  micro-batching vs one forward pass per record,",
-        "  the pipeline with a zero-cost model stand-in vs a plain Kafka consume->produce passthrough."
+        "  the pipeline with a zero-cost model stand-in vs a plain Kafka consume->produce passthrough.",
+        "With --stand-in-cost the first two pairs run on the stand-in with that GPU-like cost."
       })
   static final class PipelineBench implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -197,8 +200,27 @@ final class BenchCommand implements Runnable {
     @Option(
         names = "--bootstrap-servers",
         description =
-            "Use this Kafka instead of an embedded broker (topics and groups get a unique prefix). Default: an embedded broker in this process.")
+            "Use this Kafka instead of a broker started here (topics and groups get a unique prefix). Default: a broker in a child process.")
     String bootstrapServers;
+
+    @Option(
+        names = "--in-process-broker",
+        description =
+            "Start the broker inside this JVM, as before the child process was the default (to compare: its threads and heap share the measuring process).")
+    boolean inProcessBroker;
+
+    @Option(
+        names = "--offline-on-calling-thread",
+        description =
+            "Time the offline baseline on the command's own thread, as before, instead of on a fresh thread like the worker's inference thread (to compare).")
+    boolean offlineOnCallingThread;
+
+    @Option(
+        names = "--stand-in-cost",
+        converter = CostCurveConverter.class,
+        description =
+            "Run the model measurements on the stand-in engine with this cost per forward call, per call plus per image (2ms+20us: a GPU-like curve), instead of the model.")
+    CostCurve standInCost;
 
     @Option(
         names = "--images",
@@ -227,8 +249,10 @@ final class BenchCommand implements Runnable {
 
     @Option(
         names = "--runs",
-        defaultValue = "3",
-        description = "Repetitions; medians are reported. Default: ${DEFAULT-VALUE}.")
+        defaultValue = "5",
+        description =
+            "Measured rounds, each running every measurement once; median (min-max) reported. At"
+                + " least 5. Default: ${DEFAULT-VALUE}.")
     int runs;
 
     @Option(
@@ -242,16 +266,12 @@ final class BenchCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      if (images < 1
-          || standInImages < 1
-          || batchSize < 1
-          || partitions < 1
-          || runs < 1
-          || threads < 0) {
+      if (images < 1 || standInImages < 1 || batchSize < 1 || partitions < 1 || threads < 0) {
         throw new CliException(
-            "--images, --stand-in-images, --batch-size, --partitions and --runs must be at least 1, --threads at least 0",
+            "--images, --stand-in-images, --batch-size and --partitions must be at least 1, --threads at least 0",
             2);
       }
+      requireRuns(runs, 0);
       io.inceptionstream.inference.EngineSetup.apply(threads);
       Path tmp = Files.createTempDirectory("inception-bench");
       try {
@@ -261,25 +281,33 @@ final class BenchCommand implements Runnable {
         var bench =
             new io.inceptionstream.bench.PipelineBenchmark(
                 new io.inceptionstream.bench.PipelineBenchmark.Settings(
-                    images, standInImages, batchSize, partitions, runs, threads, bootstrapServers),
+                    images,
+                    standInImages,
+                    batchSize,
+                    partitions,
+                    runs,
+                    threads,
+                    bootstrapServers,
+                    standInCost,
+                    inProcessBroker,
+                    !offlineOnCallingThread),
                 dir,
-                line -> {
-                  err.println(line);
-                  err.flush();
-                });
+                progress(err));
         Map<String, Object> doc = bench.run(tmp);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
           Json.print(out, doc);
         } else {
           @SuppressWarnings("unchecked")
-          Map<String, Object> ips = (Map<String, Object>) doc.get("imagesPerSecond");
+          Map<String, Trials.Figure> ips = (Map<String, Trials.Figure>) doc.get("imagesPerSecond");
           @SuppressWarnings("unchecked")
-          Map<String, Object> ratios = (Map<String, Object>) doc.get("ratios");
-          out.printf("images/s (median of %d runs, batch %d):%n", runs, batchSize);
-          ips.forEach((k, v) -> out.printf("  %-20s %10.1f%n", k, (Double) v));
+          Map<String, Trials.Figure> ratios = (Map<String, Trials.Figure>) doc.get("ratios");
+          out.printf(
+              "model %s; images/s, median (min–max) of %d interleaved runs, batch %d:%n",
+              doc.get("model"), runs, batchSize);
+          ips.forEach((k, v) -> out.printf("  %-20s %s%n", k, v.format("%.1f")));
           out.println("ratios:");
-          ratios.forEach((k, v) -> out.printf("  %-30s %6.2f%n", k, (Double) v));
+          ratios.forEach((k, v) -> out.printf("  %-30s %s%n", k, v.format("%.2f")));
         }
         return 0;
       } finally {
@@ -334,6 +362,40 @@ final class BenchCommand implements Runnable {
         Json.print(spec.commandLine().getOut(), Map.of("results", rows));
       }
       return 0;
+    }
+  }
+
+  static void requireRuns(int runs, int warmup) {
+    if (runs < Trials.MIN_RUNS || warmup < 0) {
+      throw new CliException(
+          "Invalid --runs "
+              + runs
+              + " or --warmup "
+              + warmup
+              + ": runs must be at least "
+              + Trials.MIN_RUNS
+              + ", warmup at least 0",
+          2);
+    }
+  }
+
+  static Consumer<String> progress(PrintWriter err) {
+    return line -> {
+      err.println(line);
+      err.flush();
+    };
+  }
+
+  /** Reads {@code --stand-in-cost} as configuration spells it. */
+  static final class CostCurveConverter implements CommandLine.ITypeConverter<CostCurve> {
+    @Override
+    public CostCurve convert(String value) {
+      try {
+        return CostCurve.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.TypeConversionException(
+            "Invalid value " + value + " for option --stand-in-cost: " + e.getMessage());
+      }
     }
   }
 

@@ -219,6 +219,11 @@ public record WorkerConfig(
     return get(INFERENCE_COMPILED);
   }
 
+  /** {@code inference.stand-in.cost}. */
+  public CostCurve standInCost() {
+    return CostCurve.parse(get(INFERENCE_STAND_IN_COST));
+  }
+
   /** {@code inference.timeout}. */
   public Duration inferenceTimeout() {
     return get(INFERENCE_TIMEOUT);

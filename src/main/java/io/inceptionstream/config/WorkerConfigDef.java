@@ -210,6 +210,16 @@ public final class WorkerConfigDef {
           Validator.any(),
           "On MXNet, run the compiled graph (same outputs, faster); false runs the block op by op.");
 
+  public static final ConfigKey<String> INFERENCE_STAND_IN_COST =
+      define(
+          STRING,
+          "inference.stand-in.cost",
+          "0ms+0us",
+          Validator.of(CostCurve.RULE, v -> CostCurve.isValid((String) v)),
+          "With inference.engine=stand-in, the time each forward call takes, per call plus per"
+              + " image (2ms+20us; units ns, us, ms, s). The inference thread parks for it, leaving"
+              + " the CPU free as a GPU would: for measuring micro-batching on a GPU-like cost.");
+
   public static final ConfigKey<Duration> INFERENCE_TIMEOUT =
       define(
           DURATION,

@@ -1,7 +1,9 @@
 package io.inceptionstream.inference;
 
+import io.inceptionstream.config.CostCurve;
 import io.inceptionstream.model.Tap;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * How the inference path runs: what the {@link Backend} computes and how {@link Classifier} treats
@@ -14,21 +16,39 @@ import java.util.List;
  *     op; ignored on other engines
  * @param precision the compiled graph's arithmetic; anything but {@link Precision#FP32} needs the
  *     compiled MXNet graph on the CPU
+ * @param standInCost on {@link Engines#STAND_IN}, the time each forward call takes; ignored on real
+ *     engines
  */
 public record RunnerOptions(
-    List<Tap> taps, boolean normalize, String engine, boolean compile, Precision precision) {
+    List<Tap> taps,
+    boolean normalize,
+    String engine,
+    boolean compile,
+    Precision precision,
+    CostCurve standInCost) {
 
   public RunnerOptions {
     taps = List.copyOf(taps);
     engine = Engines.canonical(engine);
-    if (precision == null) {
-      throw new IllegalArgumentException("precision must be given");
-    }
+    Objects.requireNonNull(precision, "precision");
+    Objects.requireNonNull(standInCost, "standInCost");
   }
 
-  /** fp32. */
+  /** fp32, and a stand-in, if one is used, that costs nothing. */
   public RunnerOptions(List<Tap> taps, boolean normalize, String engine, boolean compile) {
-    this(taps, normalize, engine, compile, Precision.FP32);
+    this(taps, normalize, engine, compile, Precision.FP32, CostCurve.ZERO);
+  }
+
+  /** At this precision, with a stand-in that costs nothing. */
+  public RunnerOptions(
+      List<Tap> taps, boolean normalize, String engine, boolean compile, Precision precision) {
+    this(taps, normalize, engine, compile, precision, CostCurve.ZERO);
+  }
+
+  /** fp32, with a stand-in that costs this much per forward call. */
+  public RunnerOptions(
+      List<Tap> taps, boolean normalize, String engine, boolean compile, CostCurve standInCost) {
+    this(taps, normalize, engine, compile, Precision.FP32, standInCost);
   }
 
   /** MXNet, compiled, no taps, no normalisation: what classification alone needs. */
@@ -38,21 +58,26 @@ public record RunnerOptions(
 
   /** A copy with other taps. */
   public RunnerOptions withTaps(List<Tap> newTaps) {
-    return new RunnerOptions(newTaps, normalize, engine, compile, precision);
+    return new RunnerOptions(newTaps, normalize, engine, compile, precision, standInCost);
   }
 
   /** A copy on another engine. */
   public RunnerOptions withEngine(String newEngine) {
-    return new RunnerOptions(taps, normalize, newEngine, compile, precision);
+    return new RunnerOptions(taps, normalize, newEngine, compile, precision, standInCost);
   }
 
   /** A copy with compilation on or off. */
   public RunnerOptions withCompile(boolean newCompile) {
-    return new RunnerOptions(taps, normalize, engine, newCompile, precision);
+    return new RunnerOptions(taps, normalize, engine, newCompile, precision, standInCost);
   }
 
   /** A copy at another precision. */
   public RunnerOptions withPrecision(Precision newPrecision) {
-    return new RunnerOptions(taps, normalize, engine, compile, newPrecision);
+    return new RunnerOptions(taps, normalize, engine, compile, newPrecision, standInCost);
+  }
+
+  /** A copy whose stand-in costs this much per forward call. */
+  public RunnerOptions withStandInCost(CostCurve cost) {
+    return new RunnerOptions(taps, normalize, engine, compile, precision, cost);
   }
 }

@@ -1,31 +1,53 @@
 package io.inceptionstream.inference;
 
+import io.inceptionstream.config.CostCurve;
 import io.inceptionstream.model.Tap;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * A zero-cost stand-in for the network: answers every image with the same logits (class 0 highest)
- * and tap values of all ones of the right sizes, without computing anything. It exists to measure
- * the pipeline around the model (Kafka, decoding, batching, publishing); never serve it.
- * Thread-confined like the real backend.
+ * A stand-in for the network: answers every image with the same logits (class 0 highest) and tap
+ * values of all ones of the right sizes, without computing anything, after the time its {@link
+ * CostCurve} gives for the call (none by default). It exists to measure the pipeline around the
+ * model (Kafka, decoding, batching, publishing), and with a cost, how that pipeline would feed a
+ * device such as a GPU; never serve it. Thread-confined like the real backend.
  */
 public final class StandInBackend implements Backend {
 
   private final int classes;
   private final List<Tap> taps;
+  private final CostCurve cost;
 
   /**
-   * @param options only the taps are read; {@link Classifier} normalises them like the real ones
+   * @param options the taps ({@link Classifier} normalises them like the real ones) and the cost
    */
   public StandInBackend(int classes, RunnerOptions options) {
     this.classes = classes;
     this.taps = options.taps();
+    this.cost = options.standInCost();
   }
 
+  /**
+   * Outputs as the model shapes them, after the call's cost has passed. The thread parks rather
+   * than spins for that time: a GPU leaves the CPU free while it computes, and the pipeline's other
+   * threads must get the cores as they would beside one. An interrupt ends the wait early and stays
+   * set.
+   */
   @Override
   public NetworkOutputs forward(float[] pixels, int n) {
+    long wait = cost.nanos(n);
+    if (wait > 0) {
+      long deadline = System.nanoTime() + wait;
+      // parkNanos may return early (spuriously, or on an interrupt); park again for what is left.
+      for (long left = wait; left > 0; left = deadline - System.nanoTime()) {
+        if (Thread.currentThread().isInterrupted()) {
+          break;
+        }
+        LockSupport.parkNanos(this, left);
+      }
+    }
     float[] logits = new float[n * classes];
     for (int i = 0; i < n; i++) {
       logits[i * classes] = 1f;

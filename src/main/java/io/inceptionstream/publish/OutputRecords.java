@@ -51,6 +51,9 @@ public final class OutputRecords {
 
   private final ModelIdentity model;
   private final int maxDeadLetterBytes;
+  // Encoded once: every output carries them (profiled: re-encoding showed in the publisher thread).
+  private final byte[] modelNameHeader;
+  private final byte[] modelVersionHeader;
 
   /** Outputs for a producer with Kafka's default request size limit (1 MiB). */
   public OutputRecords(ModelIdentity model) {
@@ -64,6 +67,8 @@ public final class OutputRecords {
   public OutputRecords(ModelIdentity model, int maxRequestBytes) {
     this.model = model;
     this.maxDeadLetterBytes = Math.max(1024, maxRequestBytes - DEAD_LETTER_HEADROOM);
+    this.modelNameHeader = model.name().getBytes(StandardCharsets.UTF_8);
+    this.modelVersionHeader = model.version().getBytes(StandardCharsets.UTF_8);
   }
 
   /** The output key: the input's key, or its id when the key is null. */
@@ -77,8 +82,9 @@ public final class OutputRecords {
 
   private List<Map.Entry<String, byte[]>> headers(InputRecord source) {
     List<Map.Entry<String, byte[]>> h = new ArrayList<>(4);
-    h.add(Map.entry(MODEL_NAME_HEADER, model.name().getBytes(StandardCharsets.UTF_8)));
-    h.add(Map.entry(MODEL_VERSION_HEADER, model.version().getBytes(StandardCharsets.UTF_8)));
+    // Each output gets its own copies: a caller may change the arrays it was handed.
+    h.add(Map.entry(MODEL_NAME_HEADER, modelNameHeader.clone()));
+    h.add(Map.entry(MODEL_VERSION_HEADER, modelVersionHeader.clone()));
     for (String name : TRACE_HEADERS) {
       byte[] v = source.header(name);
       if (v != null) {
@@ -127,8 +133,10 @@ public final class OutputRecords {
   public List<Output> embeddings(Item item, InferenceResult result, int row) {
     List<Output> out = new ArrayList<>(result.taps().size());
     InputRecord s = item.source();
+    byte[] key = outputKey(item);
     for (int t = 0; t < result.taps().size(); t++) {
-      int dim = result.taps().get(t).dimension();
+      // The rows' length, rather than Tap.dimension(), which looks the module up by name each call.
+      int dim = result.embeddings().get(t).length / result.size();
       byte[] value =
           WireFormat.encodeEmbedding(
               item.id(),
@@ -142,7 +150,7 @@ public final class OutputRecords {
               s.topic(),
               s.partition(),
               s.offset());
-      out.add(new Output(outputKey(item), value, headers(s)));
+      out.add(new Output(key, value, headers(s)));
     }
     return out;
   }
