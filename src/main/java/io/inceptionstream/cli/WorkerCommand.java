@@ -1,5 +1,6 @@
 package io.inceptionstream.cli;
 
+import io.inceptionstream.config.Secret;
 import io.inceptionstream.config.WorkerConfig;
 import io.inceptionstream.model.ModelDirectory;
 import io.inceptionstream.pipeline.Worker;
@@ -117,7 +118,8 @@ final class WorkerCommand implements Callable<Integer> {
         return 0;
       }
       exit[0] = 1;
-      throw new CliException(Main.describe(e), e);
+      // Kafka's own errors can quote a fragment of a JAAS config or password: never print one.
+      throw new CliException(Secret.redact(Main.describe(e), config.secrets()), e);
     } finally {
       finished.countDown();
     }
@@ -127,7 +129,8 @@ final class WorkerCommand implements Callable<Integer> {
       // A signal arrived: the hook exits with the code set above.
     }
     if (worker.failure() != null) {
-      throw new CliException("worker stopped: " + Main.describe(worker.failure()), 1);
+      throw new CliException(
+          "worker stopped: " + Secret.redact(Main.describe(worker.failure()), config.secrets()), 1);
     }
     return exit[0];
   }

@@ -141,6 +141,9 @@ public final class Worker implements AutoCloseable {
       jmx = JmxReporter.forRegistry(metrics.registry()).inDomain("io.inceptionstream").build();
       jmx.start();
     }
+    // Fail within connect.timeout, naming the address or the authentication problem, before the
+    // model spends its warm-up: a wrong password or an unreachable cluster is a failed start.
+    Topics.awaitReachable(config.bootstrapServers(), config.kafkaAdmin(), config.connectTimeout());
     if (config.createTopics()) {
       Topics.create(
           config.bootstrapServers(),
