@@ -6,6 +6,8 @@ import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.SlidingTimeWindowArrayReservoir;
 import com.codahale.metrics.Timer;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
@@ -59,6 +61,9 @@ public final class WorkerMetrics {
     inferenceBatch = registry.timer(name("inference", "batch"), () -> new Timer(window()));
     inferenceImage = registry.timer(name("inference", "image"), () -> new Timer(window()));
     endToEndLatency = registry.timer(name("latency", "end-to-end"), () -> new Timer(window()));
+    // Heap in use now (live and not yet collected), for memory checks without JMX.
+    MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+    gauge(HEAP_USED, () -> memory.getHeapMemoryUsage().getUsed());
   }
 
   private static SlidingTimeWindowArrayReservoir window() {
@@ -91,6 +96,9 @@ public final class WorkerMetrics {
   public static final String IN_FLIGHT_MAX = name("records", "in-flight-max");
   public static final String PAUSES = name("partitions", "pauses");
   public static final String RESUMES = name("partitions", "resumes");
+
+  /** Bytes of JVM heap in use, registered by this class. */
+  public static final String HEAP_USED = name("jvm", "heap-used");
 
   /** Every gauge the poll thread registers, for documentation checks. */
   public static final java.util.List<String> GAUGES =
