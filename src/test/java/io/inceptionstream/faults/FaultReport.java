@@ -81,11 +81,8 @@ final class FaultReport {
                   String.valueOf(r.deadLetters()),
                   String.valueOf(r.lost()),
                   String.valueOf(r.duplicates()),
-                  r.recoverySeconds().isEmpty()
-                      ? "–"
-                      : r.recoverySeconds().stream()
-                          .map(s -> String.format(Locale.ROOT, "%.1f", s))
-                          .collect(Collectors.joining(", ")),
+                  seconds(r.recoverySeconds()),
+                  seconds(r.rejoinSeconds()),
                   r.figures().entrySet().stream()
                       .map(e -> e.getKey() + " " + e.getValue())
                       .collect(Collectors.joining("; "))))
@@ -100,6 +97,23 @@ final class FaultReport {
         : values.stream()
             .map(s -> String.format(Locale.ROOT, "%.1f", s))
             .collect(Collectors.joining(", "));
+  }
+
+  /** The report a run wrote with {@link #write}. */
+  static FaultReport read(Path json) throws IOException {
+    FaultReport report = new FaultReport();
+    new ObjectMapper()
+        .readTree(json.toFile())
+        .get("scenarios")
+        .forEach(
+            node -> {
+              try {
+                report.add(new ObjectMapper().treeToValue(node, Row.class));
+              } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            });
+    return report;
   }
 
   /** Writes target/fault-report.json and target/fault-report.md. */
