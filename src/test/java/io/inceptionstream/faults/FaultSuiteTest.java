@@ -284,10 +284,11 @@ class FaultSuiteTest {
 
   /**
    * Refuses every prediction for {@link #REFUSAL} by setting the predictions topic's {@code
-   * max.message.bytes} below a prediction's size, then restores it. The producer treats the
-   * broker's MESSAGE_TOO_LARGE as retriable (it splits the batch and retries, within {@code
-   * delivery.timeout.ms}), so the worker stalls and then resumes by itself; should it instead stop
-   * with a fatal error, it must exit 1 and a restart must redo what it left.
+   * max.message.bytes} below a prediction's size, then restores it. The producer splits a refused
+   * batch of several records and retries (within {@code delivery.timeout.ms}), so the worker stalls
+   * and resumes by itself; a refused single record is a RecordTooLargeException, fatal: the worker
+   * must exit 1 and a restart must redo what it left. Both happen; either way nothing may be
+   * committed past the refused outputs.
    */
   static void refuseOutputs(Run run) throws Exception {
     WorkerProcess w = run.start("w");
