@@ -6,6 +6,8 @@ import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.SlidingTimeWindowArrayReservoir;
 import com.codahale.metrics.Timer;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
@@ -59,6 +61,9 @@ public final class WorkerMetrics {
     inferenceBatch = registry.timer(name("inference", "batch"), () -> new Timer(window()));
     inferenceImage = registry.timer(name("inference", "image"), () -> new Timer(window()));
     endToEndLatency = registry.timer(name("latency", "end-to-end"), () -> new Timer(window()));
+    // Heap in use now (live and not yet collected), for memory checks without JMX.
+    MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+    gauge(HEAP_USED, () -> memory.getHeapMemoryUsage().getUsed());
   }
 
   private static SlidingTimeWindowArrayReservoir window() {
@@ -95,6 +100,9 @@ public final class WorkerMetrics {
   /** The batch size in use: the fixed batch.max-size, or the one auto chose at warm-up. */
   public static final String BATCH_SIZE_CHOSEN = name("batch", "size", "chosen");
 
+  /** Bytes of JVM heap in use, registered by this class. */
+  public static final String HEAP_USED = name("jvm", "heap-used");
+
   /** Every gauge the poll thread and the worker register, for documentation checks. */
   public static final java.util.List<String> GAUGES =
       java.util.List.of(
@@ -106,5 +114,6 @@ public final class WorkerMetrics {
           PAUSES,
           RESUMES,
           CONSUMER_LAG,
-          BATCH_SIZE_CHOSEN);
+          BATCH_SIZE_CHOSEN,
+          HEAP_USED);
 }

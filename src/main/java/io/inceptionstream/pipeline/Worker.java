@@ -37,6 +37,7 @@ import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -63,7 +64,7 @@ public final class Worker implements AutoCloseable {
   private final WorkerMetrics metrics = new WorkerMetrics(new MetricRegistry());
   private final HealthCheckRegistry liveness = new HealthCheckRegistry();
   private final HealthCheckRegistry readiness = new HealthCheckRegistry();
-  private final List<InferenceStage> stages = new ArrayList<>();
+  private final List<InferenceStage> stages = new CopyOnWriteArrayList<>();
   private final List<Thread> inferenceThreads = new ArrayList<>();
   private volatile ExecutorService decodePool;
   private volatile ScheduledExecutorService decodeTimer;
@@ -130,6 +131,20 @@ public final class Worker implements AutoCloseable {
         Checks.noError(() -> failure.failed() ? Failure.describe(failure.cause()) : null);
     liveness.register("worker", noFatalError);
     readiness.register("worker", noFatalError);
+    // Registered before the endpoint serves, so /health/ready is red until the model is warm and
+    // partitions are assigned, never green for a worker that is still starting.
+    readiness.register(
+        "model",
+        Checks.when(
+            () -> !stages.isEmpty() && stages.stream().allMatch(InferenceStage::ready),
+            "model loaded and warm",
+            "model not loaded or not warm yet"));
+    readiness.register(
+        "partitions",
+        Checks.when(
+            () -> poll != null && poll.assigned(),
+            "partitions assigned",
+            "not yet assigned partitions by the group"));
     liveness.register("threads", Checks.noError(this::deadStage));
     if (config.metricsEnabled()) {
       server =
@@ -191,12 +206,6 @@ public final class Worker implements AutoCloseable {
     liveness.register("inference", Checks.noError(watchdog::check));
     watchdogTimer = Executors.newSingleThreadScheduledExecutor(named("watchdog"));
     watchdogTimer.scheduleWithFixedDelay(watchdog::check, 1, 1, TimeUnit.SECONDS);
-    readiness.register(
-        "model",
-        Checks.when(
-            () -> stages.stream().allMatch(InferenceStage::ready),
-            "model loaded and warm",
-            "model not loaded or not warm yet"));
     for (InferenceStage s : stages) {
       // Warm before joining the group, so a rebalance never hands partitions to a cold worker.
       if (!s.awaitWarm(10, TimeUnit.MINUTES)) {
@@ -295,10 +304,6 @@ public final class Worker implements AutoCloseable {
             poll);
     publisherThread = new Thread(publisher, "publisher");
     publisherThread.start();
-    readiness.register(
-        "partitions",
-        Checks.when(
-            poll::assigned, "partitions assigned", "not yet assigned partitions by the group"));
     synchronized (this) {
       if (stopping) {
         LOG.info("Stop requested during start-up; not joining the group");

@@ -32,20 +32,27 @@ public final class WorkerProcess implements AutoCloseable {
 
   /** Starts {@code worker} with these configuration flags (as --set KEY=VALUE). */
   public static WorkerProcess start(Map<String, String> flags, Path logDir) throws IOException {
+    return start(flags, logDir, "-Xmx1g");
+  }
+
+  /** {@link #start(Map, Path)} with these JVM options instead of the default {@code -Xmx1g}. */
+  public static WorkerProcess start(Map<String, String> flags, Path logDir, String... jvmOptions)
+      throws IOException {
     int port;
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
     List<String> cmd =
         new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g",
-                "-XX:+UseSerialGC",
-                "-cp",
-                System.getProperty("java.class.path"),
-                "io.inceptionstream.cli.Main",
-                "worker"));
+            List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    cmd.addAll(List.of(jvmOptions));
+    cmd.addAll(
+        List.of(
+            "-XX:+UseSerialGC",
+            "-cp",
+            System.getProperty("java.class.path"),
+            "io.inceptionstream.cli.Main",
+            "worker"));
     flags.forEach(
         (k, v) -> {
           if (!k.equals("metrics.port")) {
@@ -116,6 +123,32 @@ public final class WorkerProcess implements AutoCloseable {
         .body();
   }
 
+  /**
+   * One sample from /metrics by its Prometheus name (e.g. {@code
+   * inception_stream_records_in_flight}), or NaN when the worker does not publish it.
+   */
+  public double sample(String name) throws Exception {
+    for (String line : metrics().split("\n")) {
+      if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
+        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return Double.NaN;
+  }
+
+  /** Whether the process is still running. */
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** Waits for the process to exit by itself and returns its exit code. */
+  public int awaitExit(Duration timeout) throws InterruptedException {
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new IllegalStateException("worker still running after " + timeout + ":\n" + tail());
+    }
+    return process.exitValue();
+  }
+
   /** SIGKILL, and waits for the process to be gone. */
   public void kill() throws InterruptedException {
     process.destroyForcibly();
@@ -128,18 +161,6 @@ public final class WorkerProcess implements AutoCloseable {
     if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
       throw new IllegalStateException(
           "worker did not exit within " + timeout + " of SIGTERM:\n" + tail());
-    }
-    return process.exitValue();
-  }
-
-  /**
-   * Waits for the worker to exit by itself and returns its exit code.
-   *
-   * @throws IllegalStateException if it is still running after {@code timeout}
-   */
-  public int awaitExit(Duration timeout) throws InterruptedException {
-    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-      throw new IllegalStateException("worker still running after " + timeout + ":\n" + tail());
     }
     return process.exitValue();
   }
