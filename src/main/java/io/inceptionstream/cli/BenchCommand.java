@@ -34,6 +34,7 @@ import picocli.CommandLine.Spec;
       BenchCommand.PipelineBench.class,
       BenchScalingCommand.class,
       BenchLatencyCommand.class,
+      BenchCommand.TrainBench.class,
       BenchCommand.JmhBench.class
     })
 final class BenchCommand implements Runnable {
@@ -312,6 +313,112 @@ final class BenchCommand implements Runnable {
         return 0;
       } finally {
         deleteTree(tmp);
+      }
+    }
+  }
+
+  @Command(
+      name = "train",
+      mixinStandardHelpOptions = true,
+      sortOptions = false,
+      description = {
+        "Training speed of the two paths in one run, on one network and a fixed seeded batch:",
+        "the compiled MXNet graph (train's default) vs DJL's blocks op by op (train --no-compiled).",
+        "Each measurement is --steps full steps (forward, loss, backward, Adam update); the paths",
+        "alternate round by round; median (min-max) of --runs rounds after --warmup rounds.",
+        "Also reports both paths' loss on the same batch before any step (they must agree)."
+      })
+  static final class TrainBench implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(
+        names = "--batch-size",
+        defaultValue = "32",
+        description = "Images per step (train's default). Default: ${DEFAULT-VALUE}.")
+    int batchSize;
+
+    @Option(
+        names = "--steps",
+        defaultValue = "3",
+        description = "Training steps per measurement. Default: ${DEFAULT-VALUE}.")
+    int steps;
+
+    @Option(
+        names = "--aux",
+        negatable = true,
+        defaultValue = "true",
+        fallbackValue = "true",
+        description =
+            "With the auxiliary heads, as train runs by default. Default: ${DEFAULT-VALUE}.")
+    boolean aux;
+
+    @Option(
+        names = "--runs",
+        defaultValue = "5",
+        description = "Measured rounds (at least 5). Default: ${DEFAULT-VALUE}.")
+    int runs;
+
+    @Option(
+        names = "--warmup",
+        defaultValue = "1",
+        description = "Rounds run first and discarded. Default: ${DEFAULT-VALUE}.")
+    int warmup;
+
+    @Option(
+        names = "--threads",
+        defaultValue = "0",
+        description = "Native compute threads; 0 = one per core. Default: ${DEFAULT-VALUE}.")
+    int threads;
+
+    @Option(names = "--json", description = "Print JSON on stdout (progress stays on stderr).")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+      if (batchSize < 2 || steps < 1 || threads < 0) {
+        throw new CliException(
+            "--batch-size must be at least 2, --steps at least 1, --threads at least 0", 2);
+      }
+      requireRuns(runs, warmup);
+      io.inceptionstream.inference.EngineSetup.apply(threads);
+      PrintWriter err = spec.commandLine().getErr();
+      try (var bench = new io.inceptionstream.train.TrainingBenchmark(batchSize, aux, 1)) {
+        float compiledLoss = bench.loss(true);
+        float opByOpLoss = bench.loss(false);
+        Trials trials = new Trials(warmup, runs);
+        trials.add("compiled", () -> bench.imagesPerSecond(true, steps));
+        trials.add("opByOp", () -> bench.imagesPerSecond(false, steps));
+        Trials.Results r =
+            trials.run(
+                (round, values) -> {
+                  err.printf("round %d: %s images/s%n", round, values);
+                  err.flush();
+                });
+        Map<String, Object> doc = new java.util.LinkedHashMap<>();
+        doc.put("batchSize", batchSize);
+        doc.put("auxiliary", aux);
+        doc.put("stepsPerMeasurement", steps);
+        doc.put("runs", runs);
+        doc.put("imagesPerSecond", r.figures());
+        doc.put("ratios", Map.of("compiledVsOpByOp", r.ratio("compiled", "opByOp")));
+        Map<String, Object> loss = new java.util.LinkedHashMap<>();
+        loss.put("compiled", compiledLoss);
+        loss.put("opByOp", opByOpLoss);
+        loss.put("relativeDifference", Math.abs(compiledLoss - opByOpLoss) / Math.abs(opByOpLoss));
+        doc.put("lossOnTheSameBatch", loss);
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+          Json.print(out, doc);
+        } else {
+          out.printf(
+              "training images/s, median (min–max) of %d interleaved runs, batch %d:%n",
+              runs, batchSize);
+          r.figures().forEach((k, v) -> out.printf("  %-10s %s%n", k, v.format("%.2f")));
+          out.printf("compiled vs op by op: %s%n", r.ratio("compiled", "opByOp").format("%.2f"));
+          out.printf(
+              "loss on the same batch: compiled %.6f, op by op %.6f%n", compiledLoss, opByOpLoss);
+        }
+        return 0;
       }
     }
   }

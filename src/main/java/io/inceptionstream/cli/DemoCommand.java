@@ -7,6 +7,7 @@ import io.inceptionstream.client.PredictionSubscriber;
 import io.inceptionstream.config.WorkerConfig;
 import io.inceptionstream.model.ModelDirectory;
 import io.inceptionstream.pipeline.Worker;
+import io.inceptionstream.train.FashionMnistTestSet;
 import io.inceptionstream.train.ShapeGenerator;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -30,7 +31,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code demo}: everything in one process — an embedded broker, the topics, a worker with the
- * shipped model, held-out shapes published and their predictions read back and scored.
+ * shipped model, Fashion-MNIST test images (or generated shapes) published with their true labels
+ * and their predictions read back and scored.
  */
 @Command(
     name = "demo",
@@ -38,7 +40,9 @@ import picocli.CommandLine.Spec;
     sortOptions = false,
     description = {
       "Run the whole system on this machine: an embedded Kafka broker, a worker with the shipped model,",
-      "N held-out shapes published and their predictions checked against the true shapes.",
+      "N Fashion-MNIST test images published with their true labels and the predictions scored:",
+      "the first 1,000 ship in the jar; with Debian's dataset-fashion-mnist installed, up to 10,000.",
+      "--shapes publishes generated shapes to the shapes model instead.",
       "Ends with images, predictions, accuracy, dead letters, throughput and end-to-end latency."
     })
 final class DemoCommand implements Callable<Integer> {
@@ -54,17 +58,30 @@ final class DemoCommand implements Callable<Integer> {
   @Option(
       names = "--images",
       defaultValue = "1000",
-      description = "Shapes to publish. Default: ${DEFAULT-VALUE}.")
+      description =
+          "Images to publish: the first N of Fashion-MNIST's test set (at most 1,000 without the"
+              + " Debian package, 10,000 with it). Default: ${DEFAULT-VALUE}.")
   int images;
+
+  @Option(
+      names = "--shapes",
+      description =
+          "Publish generated shapes instead, to the shapes model unless --model is given.")
+  boolean shapes;
 
   @Option(
       names = "--seed",
       defaultValue = "" + DEMO_SEED,
       description =
-          "Seed of the published shapes. Default: ${DEFAULT-VALUE} (never used in training).")
+          "With --shapes: seed of the published shapes. Default: ${DEFAULT-VALUE} (never used in"
+              + " training).")
   long seed;
 
-  @Option(names = "--model", description = "Model directory. Default: the shipped model.")
+  @Option(
+      names = "--model",
+      description =
+          "Model directory. Default: the shipped Fashion-MNIST model (the shapes model with"
+              + " --shapes).")
   Path model;
 
   @Option(
@@ -102,7 +119,11 @@ final class DemoCommand implements Callable<Integer> {
       throw new CliException(
           "Invalid value " + partitions + " for option --partitions: must be at least 1", 2);
     }
-    ModelDirectory dir = ModelLocator.openOrDefault(model);
+    ModelDirectory dir =
+        shapes && model == null
+            ? ModelLocator.openShipped(ModelLocator.SHAPES)
+            : ModelLocator.openOrDefault(model);
+    Source source = shapes ? Source.shapes(images, seed) : Source.fashion(images);
     PrintWriter err = spec.commandLine().getErr();
     Path work = Files.createTempDirectory("inception-demo");
     Resources res = new Resources(work);
@@ -122,16 +143,17 @@ final class DemoCommand implements Callable<Integer> {
       res.worker = new Worker(config, dir);
       res.worker.start();
       err.printf(
-          "Worker ready in %.1f s (metrics on http://127.0.0.1:%d/metrics); publishing %d held-out shapes (seed %d)...%n",
-          (System.nanoTime() - t0) / 1e9, res.worker.metricsPort(), images, seed);
-      Summary s = run(bootstrap, res.worker, err);
+          "Worker ready in %.1f s (metrics on http://127.0.0.1:%d/metrics); publishing %d images: %s...%n",
+          (System.nanoTime() - t0) / 1e9, res.worker.metricsPort(), images, source.description);
+      Summary s = run(bootstrap, res.worker, source, err);
+      s.model = dir.metadata().name() + " " + dir.metadata().version();
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
         Json.print(out, s.toMap());
       } else {
         out.printf(
-            "%nimages %d, predictions %d, accuracy %.4f, dead letters %d%n",
-            s.images, s.predictions, s.accuracy, s.deadLetters);
+            "%n%s%nimages %d, predictions %d, accuracy %.4f, dead letters %d%n",
+            s.data, s.images, s.predictions, s.accuracy, s.deadLetters);
         out.printf(
             "throughput %.1f images/s; end-to-end latency p50 %d ms, p95 %d ms, p99 %d ms%n",
             s.imagesPerSecond, s.p50, s.p95, s.p99);
@@ -142,7 +164,7 @@ final class DemoCommand implements Callable<Integer> {
             "%nStill running. Broker: %s   Metrics: http://127.0.0.1:%d/metrics   Health: http://127.0.0.1:%d/health/ready%n",
             bootstrap, res.worker.metricsPort(), res.worker.metricsPort());
         err.printf(
-            "Try:  bin/inception-stream publish --bootstrap-servers %s --shapes 20 --seed 7%n",
+            "Try:  bin/inception-stream publish --bootstrap-servers %s --idx --limit 20%n",
             bootstrap);
         err.printf(
             "      bin/inception-stream subscribe --bootstrap-servers %s --from-beginning%n",
@@ -160,7 +182,44 @@ final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  private Summary run(String bootstrap, Worker worker, PrintWriter err) throws Exception {
+  /** What the demo publishes: ids, encoded images and their true class names. */
+  private record Source(
+      String description, List<String> ids, List<byte[]> images, List<String> labels) {
+
+    static Source fashion(int n) throws IOException {
+      FashionMnistTestSet set;
+      try {
+        set = FashionMnistTestSet.first(n);
+      } catch (IOException e) {
+        throw new CliException(e.getMessage(), 2);
+      }
+      List<String> ids = new ArrayList<>(n);
+      List<byte[]> pngs = new ArrayList<>(n);
+      List<String> labels = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        ids.add("fashion-t10k-" + i);
+        pngs.add(DatasetCommand.Idx.png(set.images(), i));
+        labels.add(set.className(i));
+      }
+      return new Source(set.source(), ids, pngs, labels);
+    }
+
+    static Source shapes(int n, long seed) {
+      List<String> ids = new ArrayList<>(n);
+      List<byte[]> pngs = new ArrayList<>(n);
+      List<String> labels = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        ShapeGenerator.Sample sample = ShapeGenerator.sample(seed, i);
+        ids.add("shape-" + seed + "-" + i);
+        pngs.add(sample.png());
+        labels.add(sample.className());
+      }
+      return new Source("generated shapes (seed " + seed + ")", ids, pngs, labels);
+    }
+  }
+
+  private Summary run(String bootstrap, Worker worker, Source source, PrintWriter err)
+      throws Exception {
     Map<String, String> truth = new LinkedHashMap<>();
     List<Long> latencies = new ArrayList<>();
     Set<String> seen = new HashSet<>();
@@ -173,10 +232,10 @@ final class DemoCommand implements Callable<Integer> {
       start = System.nanoTime();
       List<CompletableFuture<?>> sends = new ArrayList<>();
       for (int i = 0; i < images; i++) {
-        ShapeGenerator.Sample sample = ShapeGenerator.sample(seed, i);
-        String id = "shape-" + seed + "-" + i;
-        truth.put(id, sample.className());
-        sends.add(pub.publish(id, sample.png(), Map.of("label", sample.className())));
+        String id = source.ids().get(i);
+        String label = source.labels().get(i);
+        truth.put(id, label);
+        sends.add(pub.publish(id, source.images().get(i), Map.of("label", label)));
       }
       pub.flush();
       CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).join();
@@ -207,6 +266,7 @@ final class DemoCommand implements Callable<Integer> {
     }
     Collections.sort(latencies);
     Summary s = new Summary();
+    s.data = source.description();
     s.images = images;
     s.predictions = seen.size();
     s.accuracy = seen.isEmpty() ? 0 : (double) correct / seen.size();
@@ -229,6 +289,8 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private static final class Summary {
+    String model;
+    String data;
     int images;
     int predictions;
     double accuracy;
@@ -241,6 +303,8 @@ final class DemoCommand implements Callable<Integer> {
 
     Map<String, Object> toMap() {
       Map<String, Object> m = new LinkedHashMap<>();
+      m.put("model", model);
+      m.put("data", data);
       m.put("images", images);
       m.put("predictions", predictions);
       m.put("accuracy", accuracy);

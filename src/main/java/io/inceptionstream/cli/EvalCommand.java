@@ -1,5 +1,6 @@
 package io.inceptionstream.cli;
 
+import io.inceptionstream.image.Preprocessor;
 import io.inceptionstream.model.InvalidModelException;
 import io.inceptionstream.model.ModelDirectory;
 import io.inceptionstream.train.Evaluation;
@@ -57,6 +58,14 @@ final class EvalCommand implements Callable<Integer> {
       description = "With --idx: evaluate only the first N test images. Default: all.")
   int limit;
 
+  @Option(
+      names = "--record",
+      paramLabel = "KEY",
+      description =
+          "Also write the result (data, accuracy, per-class recall, confusion matrix, preprocessing)"
+              + " into the model's metadata.json under provenance.KEY, e.g. testEvaluation.")
+  String record;
+
   @Option(names = "--json", description = "Print JSON on stdout.")
   boolean json;
 
@@ -83,6 +92,23 @@ final class EvalCommand implements Callable<Integer> {
               batchSize);
     } catch (IllegalArgumentException e) {
       throw new CliException(e.getMessage(), 1);
+    }
+    if (record != null) {
+      Map<String, Object> e = new LinkedHashMap<>();
+      e.put("data", images.description());
+      e.put("images", r.images());
+      e.put("accuracy", r.accuracy());
+      e.put("classes", r.classes());
+      e.put("perClassRecall", r.recall());
+      e.put("confusion", r.confusion());
+      e.put("preprocessing", Preprocessor.DESCRIPTION);
+      e.put("evaluatedAt", java.time.Instant.now().toString());
+      try {
+        dir.withProvenance(Map.of(record, e));
+      } catch (java.io.IOException ex) {
+        throw new CliException(
+            "Cannot record the evaluation in " + dir.path() + ": " + Main.describe(ex), 1);
+      }
     }
     PrintWriter o = spec.commandLine().getOut();
     if (json) {

@@ -132,6 +132,15 @@ final class TrainCommand implements Callable<Integer> {
   boolean flip;
 
   @Option(
+      names = "--compiled",
+      negatable = true,
+      defaultValue = "true",
+      fallbackValue = "true",
+      description =
+          "Train through the compiled MXNet graph; --no-compiled runs DJL's blocks op by op (the reference path, several times slower). Default: ${DEFAULT-VALUE}.")
+  boolean compiled;
+
+  @Option(
       names = "--seed",
       defaultValue = "1",
       description =
@@ -200,7 +209,8 @@ final class TrainCommand implements Callable<Integer> {
               auxWeight,
               augment,
               flip,
-              seed);
+              seed,
+              compiled);
     } catch (IllegalArgumentException e) {
       throw new CliException(e.getMessage(), 2);
     }

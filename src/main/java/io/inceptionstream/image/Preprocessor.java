@@ -68,6 +68,17 @@ public final class Preprocessor {
     }
   }
 
+  /**
+   * What this class does to a decoded image, recorded in trained models' metadata so a reader knows
+   * what the model's accuracy was measured through.
+   */
+  public static final String DESCRIPTION =
+      "Decoded to 8-bit RGB (grayscale replicated into all three channels, alpha dropped, as"
+          + " PIL's convert('RGB') does); resized to 32x32 by a separable filter, area averaging when shrinking and"
+          + " bilinear with aligned pixel centres when enlarging (a 28x28 Fashion-MNIST image is"
+          + " enlarged); channel-first; each channel normalised as (v / 255 - mean) / std with the"
+          + " model's mean and std. Training, eval and the worker use this same code.";
+
   /** The image resized to 32x32 as channel-first RGB bytes (the compact form datasets keep). */
   public static byte[] toChw(RgbImage image) {
     int[] px = image.width() == SIZE && image.height() == SIZE ? image.pixels() : resize(image);

@@ -12,6 +12,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.pooling.Pool;
+import io.inceptionstream.inference.SymbolGraph;
 
 /**
  * A GoogLeNet auxiliary classifier, adapted to the 16x16 maps of {@code a4} and {@code d4}: 5x5
@@ -21,31 +22,53 @@ import ai.djl.nn.pooling.Pool;
  */
 final class AuxiliaryHead {
 
+  /** The paper's dropout rate before the head's classifier. */
+  static final float DROPOUT = 0.7f;
+
+  /** The head's average pool: 5x5, stride 3, no padding. */
+  static final int POOL = 5;
+
+  static final int POOL_STRIDE = 3;
+
+  /** Channels of the head's 1x1 convolution and units of its hidden layer. */
+  static final int CHANNELS = 128;
+
+  static final int HIDDEN = 1024;
+
   private AuxiliaryHead() {}
 
-  static Block create(int classes) {
+  static Block create(int classes, float dropout) {
     return new SequentialBlock()
         .add(
             x ->
                 new NDList(
                     Pool.avgPool2d(
                         x.singletonOrThrow(),
-                        new Shape(5, 5),
-                        new Shape(3, 3),
+                        new Shape(POOL, POOL),
+                        new Shape(POOL_STRIDE, POOL_STRIDE),
                         new Shape(0, 0),
                         false,
                         true)))
-        .add(Conv2d.builder().setKernelShape(new Shape(1, 1)).setFilters(128).build())
+        .add(Conv2d.builder().setKernelShape(new Shape(1, 1)).setFilters(CHANNELS).build())
         .add(BatchNorm.builder().build())
         .add(Activation::relu)
         .add(
             x ->
                 new NDList(
                     x.singletonOrThrow().reshape(x.singletonOrThrow().getShape().get(0), -1)))
-        .add(Linear.builder().setUnits(1024).build())
+        .add(Linear.builder().setUnits(HIDDEN).build())
         .add(Activation::relu)
-        .add(Dropout.builder().optRate(0.7f).build())
+        .add(Dropout.builder().optRate(dropout).build())
         .add(Linear.builder().setUnits(classes).build());
+  }
+
+  /** The same head in a compiled graph, consuming its parameters in declaration order. */
+  static int compile(SymbolGraph graph, int input, int classes, float dropout, String name) {
+    int x = graph.averagePool(input, POOL, POOL_STRIDE);
+    x = graph.convBnRelu(x, CHANNELS, 1);
+    x = graph.flatten(x, name + "_flatten");
+    x = graph.relu(graph.fullyConnected(x, HIDDEN, name + "_hidden"));
+    return graph.fullyConnected(graph.dropout(x, dropout), classes, name + "_scores");
   }
 
   /** Input shape of a head reading a module output with {@code channels} at 16x16. */

@@ -44,13 +44,13 @@ public final class IdxFiles {
    */
   public static Images readImages(Path file, int limit) throws IOException {
     try (DataInputStream in = open(file)) {
-      return readImages(in, file, limit);
+      return readImages(in, file.toString(), limit);
     } catch (IOException e) {
       throw named(file, e);
     }
   }
 
-  private static Images readImages(DataInputStream in, Path file, int limit) throws IOException {
+  private static Images readImages(DataInputStream in, String file, int limit) throws IOException {
     {
       int[] dims = header(in, file, 0x0803, 3);
       int count = dims[0];
@@ -74,13 +74,13 @@ public final class IdxFiles {
    */
   public static int[] readLabels(Path file, int limit) throws IOException {
     try (DataInputStream in = open(file)) {
-      return readLabels(in, file, limit);
+      return readLabels(in, file.toString(), limit);
     } catch (IOException e) {
       throw named(file, e);
     }
   }
 
-  private static int[] readLabels(DataInputStream in, Path file, int limit) throws IOException {
+  private static int[] readLabels(DataInputStream in, String file, int limit) throws IOException {
     {
       int count = header(in, file, 0x0801, 1)[0];
       if (count > MAX_ITEMS) {
@@ -93,6 +93,28 @@ public final class IdxFiles {
         labels[i] = raw[i] & 0xFF;
       }
       return labels;
+    }
+  }
+
+  /**
+   * Reads images from a stream (gzip-compressed or not), such as a resource in the jar.
+   *
+   * @param name names the source in error messages
+   */
+  public static Images readImages(InputStream in, String name, int limit) throws IOException {
+    try (DataInputStream data = decompressed(new BufferedInputStream(in, 1 << 16))) {
+      return readImages(data, name, limit);
+    }
+  }
+
+  /**
+   * Reads labels from a stream (gzip-compressed or not).
+   *
+   * @param name names the source in error messages
+   */
+  public static int[] readLabels(InputStream in, String name, int limit) throws IOException {
+    try (DataInputStream data = decompressed(new BufferedInputStream(in, 1 << 16))) {
+      return readLabels(data, name, limit);
     }
   }
 
@@ -110,7 +132,7 @@ public final class IdxFiles {
     }
   }
 
-  private static int[] header(DataInputStream in, Path file, int expectedMagic, int dimensions)
+  private static int[] header(DataInputStream in, String file, int expectedMagic, int dimensions)
       throws IOException {
     try {
       int magic = in.readInt();
@@ -138,7 +160,7 @@ public final class IdxFiles {
     }
   }
 
-  private static void readFully(DataInputStream in, byte[] into, Path file, String declared)
+  private static void readFully(DataInputStream in, byte[] into, String file, String declared)
       throws IOException {
     try {
       in.readFully(into);
@@ -153,17 +175,22 @@ public final class IdxFiles {
     }
     InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
     try {
-      raw.mark(2);
-      int b0 = raw.read();
-      int b1 = raw.read();
-      raw.reset();
-      boolean gzip = b0 == 0x1f && b1 == 0x8b;
-      return new DataInputStream(
-          gzip ? new BufferedInputStream(new GZIPInputStream(raw, 1 << 16), 1 << 16) : raw);
+      return decompressed(raw);
     } catch (IOException | RuntimeException e) {
       raw.close();
       throw new IOException(file + ": cannot be read: " + e.getMessage(), e);
     }
+  }
+
+  /** The stream, gunzipped when it starts with gzip's magic. */
+  private static DataInputStream decompressed(InputStream raw) throws IOException {
+    raw.mark(2);
+    int b0 = raw.read();
+    int b1 = raw.read();
+    raw.reset();
+    boolean gzip = b0 == 0x1f && b1 == 0x8b;
+    return new DataInputStream(
+        gzip ? new BufferedInputStream(new GZIPInputStream(raw, 1 << 16), 1 << 16) : raw);
   }
 
   /** The exception, with the file named if its message does not already (a gzip error, say). */

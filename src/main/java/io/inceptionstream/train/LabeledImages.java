@@ -192,19 +192,7 @@ public record LabeledImages(byte[] pixels, int[] labels, List<String> classes, S
     String prefix = train ? "train" : "t10k";
     Path imagesFile = idxFile(dir, prefix + "-images-idx3-ubyte");
     Path labelsFile = idxFile(dir, prefix + "-labels-idx1-ubyte");
-    int declaredImages = IdxFiles.count(imagesFile);
-    int declaredLabels = IdxFiles.count(labelsFile);
-    if (declaredImages != declaredLabels) {
-      throw new IOException(
-          imagesFile
-              + " declares "
-              + declaredImages
-              + " images but "
-              + labelsFile
-              + " declares "
-              + declaredLabels
-              + " labels");
-    }
+    requireSameCount(imagesFile, labelsFile);
     IdxFiles.Images images = IdxFiles.readImages(imagesFile, limit);
     int[] labels = IdxFiles.readLabels(labelsFile, limit);
     for (int i = 0; i < labels.length; i++) {
@@ -220,6 +208,36 @@ public record LabeledImages(byte[] pixels, int[] labels, List<String> classes, S
                 + " given; pass a labels file with one name per line)");
       }
     }
+    return idx(
+        images,
+        labels,
+        classes,
+        "idx " + dir + " " + (train ? "train" : "test") + " n=" + images.count());
+  }
+
+  /** Refuses an image file and a label file whose headers declare different counts. */
+  static void requireSameCount(Path imagesFile, Path labelsFile) throws IOException {
+    int declaredImages = IdxFiles.count(imagesFile);
+    int declaredLabels = IdxFiles.count(labelsFile);
+    if (declaredImages != declaredLabels) {
+      throw new IOException(
+          imagesFile
+              + " declares "
+              + declaredImages
+              + " images but "
+              + labelsFile
+              + " declares "
+              + declaredLabels
+              + " labels");
+    }
+  }
+
+  /**
+   * IDX images and their labels as a data set: each grayscale picture becomes 32x32 channel-first
+   * RGB through {@link Preprocessor#toChw}, as the worker does it.
+   */
+  public static LabeledImages idx(
+      IdxFiles.Images images, int[] labels, List<String> classes, String description) {
     int side = images.rows() * images.columns();
     byte[] px = new byte[images.count() * BYTES];
     int[] gray = new int[side];
@@ -231,11 +249,7 @@ public record LabeledImages(byte[] pixels, int[] labels, List<String> classes, S
       byte[] chw = Preprocessor.toChw(new RgbImage(images.columns(), images.rows(), gray.clone()));
       System.arraycopy(chw, 0, px, i * BYTES, BYTES);
     }
-    return new LabeledImages(
-        px,
-        labels,
-        classes,
-        "idx " + dir + " " + (train ? "train" : "test") + " n=" + images.count());
+    return new LabeledImages(px, labels, classes, description);
   }
 
   /**

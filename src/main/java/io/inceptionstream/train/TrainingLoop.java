@@ -93,7 +93,7 @@ public final class TrainingLoop {
 
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-  private static final String CHECKPOINT_PARAMS = "training.params";
+  static final String CHECKPOINT_PARAMS = "training.params";
   private static final String CHECKPOINT_STATE = "state.json";
   private static final int HELD_OUT_BATCH = 64;
 
@@ -187,6 +187,8 @@ public final class TrainingLoop {
         if (state != null) {
           loadCheckpoint(checkpoint, network, trainer.getManager());
         }
+        CompiledTrainingNetwork compiled =
+            options.compiled() ? new CompiledTrainingNetwork(network, trainer.getManager()) : null;
         float[] batch = new float[options.batchSize() * Preprocessor.FLOATS];
         float[] labels = new float[options.batchSize()];
         byte[] scratch = new byte[LabeledImages.BYTES];
@@ -210,7 +212,8 @@ public final class TrainingLoop {
               float loss;
               float[] predicted;
               try (GradientCollector gc = trainer.newGradientCollector()) {
-                NDList preds = trainer.forward(new NDList(x));
+                NDList preds =
+                    compiled != null ? compiled.forward(x, true) : trainer.forward(new NDList(x));
                 NDArray l = trainer.getLoss().evaluate(new NDList(y), preds);
                 gc.backward(l);
                 loss = l.getFloat();
@@ -250,7 +253,7 @@ public final class TrainingLoop {
                 seen / secs);
           }
           double trainSecs = (System.nanoTime() - start) / 1e9;
-          double heldAcc = heldOutAccuracy(trainer, pre);
+          double heldAcc = heldOutAccuracy(trainer, compiled, pre);
           EpochStats es =
               new EpochStats(
                   epoch,
@@ -345,24 +348,27 @@ public final class TrainingLoop {
    * Top-1 accuracy on the held-out set through the serving path: {@link Evaluation} over a {@link
    * Classifier}, with the trainer's evaluation-mode forward as its backend.
    */
-  private double heldOutAccuracy(Trainer trainer, Preprocessor pre) {
+  private double heldOutAccuracy(
+      Trainer trainer, CompiledTrainingNetwork compiled, Preprocessor pre) {
     try (Classifier classifier =
-        new Classifier(new TrainerBackend(trainer), pre, false, HELD_OUT_BATCH)) {
+        new Classifier(new TrainerBackend(trainer, compiled), pre, false, HELD_OUT_BATCH)) {
       return Evaluation.evaluate(classifier, heldOut).accuracy();
     }
   }
 
   /**
    * The network being trained as a {@link Backend}: BatchNorm in evaluation mode, logits only, one
-   * sub-manager per batch. It borrows the trainer, which the loop closes, so closing it does
-   * nothing. Used on the training thread only.
+   * sub-manager per batch, through the compiled graph when training uses it. It borrows the
+   * trainer, which the loop closes, so closing it does nothing. Used on the training thread only.
    */
   private static final class TrainerBackend implements Backend {
 
     private final Trainer trainer;
+    private final CompiledTrainingNetwork compiled;
 
-    TrainerBackend(Trainer trainer) {
+    TrainerBackend(Trainer trainer, CompiledTrainingNetwork compiled) {
       this.trainer = trainer;
+      this.compiled = compiled;
     }
 
     @Override
@@ -370,7 +376,10 @@ public final class TrainingLoop {
       try (NDManager m = trainer.getManager().newSubManager()) {
         NDArray x =
             m.create(FloatBuffer.wrap(pixels, 0, n * Preprocessor.FLOATS), GoogLeNet.inputShape(n));
-        NDArray logits = trainer.evaluate(new NDList(x)).get(0);
+        NDArray logits =
+            compiled != null
+                ? compiled.forward(x, false).get(0)
+                : trainer.evaluate(new NDList(x)).get(0);
         return new NetworkOutputs(
             n, (int) logits.getShape().get(1), logits.toFloatArray(), List.of(), List.of());
       }
@@ -388,7 +397,7 @@ public final class TrainingLoop {
 
     @Override
     public boolean compiled() {
-      return false;
+      return compiled != null;
     }
 
     @Override
@@ -407,6 +416,7 @@ public final class TrainingLoop {
       throws IOException {
     Map<String, Object> p = new LinkedHashMap<>(provenance);
     p.put("method", "trained");
+    p.put("preprocessing", Preprocessor.DESCRIPTION);
     p.put("engine", "MXNet");
     p.put("options", options);
     p.put("trainingData", train.description() + " (" + train.size() + " images)");
@@ -471,12 +481,26 @@ public final class TrainingLoop {
         StandardCopyOption.ATOMIC_MOVE);
   }
 
-  private static void loadCheckpoint(Path checkpoint, TrainingNetwork network, NDManager manager)
+  /**
+   * Loads a checkpoint into the network's existing arrays. DJL's parameter loading replaces each
+   * parameter's array, but the trainer's parameter store (and the compiled graph) keep the arrays
+   * they were given at initialisation; so the checkpoint is read into a twin network and its values
+   * copied into the live arrays in place.
+   */
+  static void loadCheckpoint(Path checkpoint, TrainingNetwork network, NDManager manager)
       throws IOException, InvalidModelException {
     Path f = checkpoint.resolve(CHECKPOINT_PARAMS);
-    try (DataInputStream is =
-        new DataInputStream(new BufferedInputStream(Files.newInputStream(f)))) {
-      network.loadParameters(manager, is);
+    TrainingNetwork twin =
+        new TrainingNetwork(network.trunk().classes(), network.auxiliary(), network.dropout());
+    try (NDManager scratch = manager.newSubManager();
+        DataInputStream is =
+            new DataInputStream(new BufferedInputStream(Files.newInputStream(f)))) {
+      twin.loadParameters(scratch, is);
+      var live = network.getParameters();
+      var loaded = twin.getParameters();
+      for (int i = 0; i < live.size(); i++) {
+        loaded.valueAt(i).getArray().copyTo(live.valueAt(i).getArray());
+      }
     } catch (MalformedModelException e) {
       throw new InvalidModelException(
           f

@@ -30,17 +30,24 @@ public final class TrainingNetwork extends AbstractBlock {
   private final GoogLeNet trunk;
   private final Block aux1;
   private final Block aux2;
+  private final float dropout;
 
   /**
    * @param classes number of classes
    * @param auxiliary whether to attach the auxiliary heads
    */
   public TrainingNetwork(int classes, boolean auxiliary) {
+    this(classes, auxiliary, AuxiliaryHead.DROPOUT);
+  }
+
+  /** With the auxiliary heads' dropout rate chosen (tests compare the two paths at 0). */
+  TrainingNetwork(int classes, boolean auxiliary, float dropout) {
     super(VERSION);
+    this.dropout = dropout;
     trunk = addChildBlock("trunk", new GoogLeNet(classes, List.of()));
     if (auxiliary) {
-      aux1 = addChildBlock("aux1", AuxiliaryHead.create(classes));
-      aux2 = addChildBlock("aux2", AuxiliaryHead.create(classes));
+      aux1 = addChildBlock("aux1", AuxiliaryHead.create(classes, dropout));
+      aux2 = addChildBlock("aux2", AuxiliaryHead.create(classes, dropout));
     } else {
       aux1 = null;
       aux2 = null;
@@ -50,6 +57,11 @@ public final class TrainingNetwork extends AbstractBlock {
   /** The inference network, sharing its parameters with this block. */
   public GoogLeNet trunk() {
     return trunk;
+  }
+
+  /** The auxiliary heads' dropout rate. */
+  float dropout() {
+    return dropout;
   }
 
   /** Whether the auxiliary heads are attached. */

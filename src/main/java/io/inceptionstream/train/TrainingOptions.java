@@ -19,6 +19,8 @@ import java.util.Locale;
  * @param augment random crop with 4-pixel padding
  * @param flip random horizontal flip (only where the classes allow it)
  * @param seed seed for initialisation, shuffling and augmentation
+ * @param compiled train through the compiled MXNet graph ({@code false}: DJL's blocks op by op, the
+ *     reference path)
  */
 public record TrainingOptions(
     int epochs,
@@ -33,7 +35,8 @@ public record TrainingOptions(
     float auxWeight,
     boolean augment,
     boolean flip,
-    long seed) {
+    long seed,
+    boolean compiled) {
 
   public TrainingOptions {
     optimizer = optimizer.toLowerCase(Locale.ROOT);

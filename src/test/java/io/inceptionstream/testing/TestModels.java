@@ -35,8 +35,30 @@ public final class TestModels {
     return random;
   }
 
-  /** The shipped model of this checkout. */
+  /** The shapes model shipped in this checkout (generated shapes, 10 classes). */
   public static Path shipped() {
     return Path.of("models", "googlenet-shapes");
+  }
+
+  /** The default model shipped in this checkout: GoogLeNet trained on Fashion-MNIST. */
+  public static Path fashion() {
+    return Path.of("models", "googlenet-fashion");
+  }
+
+  /**
+   * Skips the calling test unless Debian's {@code dataset-fashion-mnist} is installed; fails it
+   * instead where {@code CI=true} ({@code .ci/run} installs the package).
+   */
+  public static void requireFashionMnist() {
+    if (java.nio.file.Files.isDirectory(io.inceptionstream.train.LabeledImages.FASHION_MNIST_DIR)) {
+      return;
+    }
+    String message =
+        "dataset-fashion-mnist is not installed (apt-get install dataset-fashion-mnist)";
+    if ("true".equals(System.getenv("CI"))) {
+      org.junit.jupiter.api.Assertions.fail(
+          "CI=true, so the full test set must be used: " + message);
+    }
+    org.junit.jupiter.api.Assumptions.assumeTrue(false, message);
   }
 }

@@ -45,7 +45,7 @@ class TrainingLoopTest {
     LabeledImages held = LabeledImages.shapes(8, 4);
     TrainingOptions options =
         new TrainingOptions(
-            4, 8, "adam", 0.001f, 0.9f, 0f, "fixed", 0, true, 0.3f, false, false, 5);
+            4, 8, "adam", 0.001f, 0.9f, 0f, "fixed", 0, true, 0.3f, false, false, 5, true);
     Path out = tmp.resolve("model");
     Recorder rec = new Recorder();
     TrainingLoop loop =
@@ -86,7 +86,7 @@ class TrainingLoopTest {
     // Resuming continues after the checkpointed epoch instead of starting over.
     TrainingOptions more =
         new TrainingOptions(
-            5, 8, "adam", 0.001f, 0.9f, 0f, "fixed", 0, true, 0.3f, false, false, 5);
+            5, 8, "adam", 0.001f, 0.9f, 0f, "fixed", 0, true, 0.3f, false, false, 5, true);
     Recorder rec2 = new Recorder();
     TrainingLoop.Result resumed =
         new TrainingLoop(more, train, held, out, tmp.resolve("ckpt"), "t", "1", Map.of(), rec2)
