@@ -1,6 +1,7 @@
 package io.inceptionstream.cli;
 
 import io.inceptionstream.image.Preprocessor;
+import io.inceptionstream.inference.Precision;
 import io.inceptionstream.model.InvalidModelException;
 import io.inceptionstream.model.ModelDirectory;
 import io.inceptionstream.train.Evaluation;
@@ -59,6 +60,14 @@ final class EvalCommand implements Callable<Integer> {
   int limit;
 
   @Option(
+      names = "--precision",
+      defaultValue = "fp32",
+      description =
+          "fp32 or int8 (the compiled MXNet graph on the CPU; int8 needs model calibrate first)."
+              + " Default: ${DEFAULT-VALUE}.")
+  String precision;
+
+  @Option(
       names = "--record",
       paramLabel = "KEY",
       description =
@@ -87,7 +96,9 @@ final class EvalCommand implements Callable<Integer> {
           Evaluation.evaluate(
               dir,
               images,
-              engineOptions.runnerOptions(engine, List.of(), false),
+              engineOptions
+                  .runnerOptions(engine, List.of(), false)
+                  .withPrecision(Precision.parse(precision)),
               device,
               batchSize);
     } catch (IllegalArgumentException e) {
@@ -101,6 +112,7 @@ final class EvalCommand implements Callable<Integer> {
       e.put("classes", r.classes());
       e.put("perClassRecall", r.recall());
       e.put("confusion", r.confusion());
+      e.put("precision", precision);
       e.put("preprocessing", Preprocessor.DESCRIPTION);
       e.put("evaluatedAt", java.time.Instant.now().toString());
       try {
@@ -123,6 +135,7 @@ final class EvalCommand implements Callable<Integer> {
               "path",
               dir.path().toString()));
       doc.put("data", images.description());
+      doc.put("precision", precision);
       doc.put("accuracy", r.accuracy());
       doc.put("images", r.images());
       doc.put("classes", r.classes());

@@ -34,8 +34,13 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "model",
     mixinStandardHelpOptions = true,
-    description = "Create, describe and run model directories.",
-    subcommands = {ModelCommand.Init.class, ModelCommand.Info.class, ModelCommand.Predict.class})
+    description = "Create, describe, calibrate and run model directories.",
+    subcommands = {
+      ModelCommand.Init.class,
+      ModelCommand.Info.class,
+      ModelCommand.Predict.class,
+      ModelCommand.Calibrate.class
+    })
 final class ModelCommand implements Runnable {
 
   @Spec CommandSpec spec;
@@ -43,7 +48,7 @@ final class ModelCommand implements Runnable {
   @Override
   public void run() {
     throw new picocli.CommandLine.ParameterException(
-        spec.commandLine(), "Missing subcommand: init, info or predict");
+        spec.commandLine(), "Missing subcommand: init, info, predict or calibrate");
   }
 
   @Command(
@@ -385,6 +390,67 @@ final class ModelCommand implements Runnable {
 
     private static String describe(IOException e) {
       return e instanceof java.nio.file.NoSuchFileException ? "no such file" : Main.describe(e);
+    }
+  }
+
+  @Command(
+      name = "calibrate",
+      mixinStandardHelpOptions = true,
+      sortOptions = false,
+      description = {
+        "Store calibration images in a model directory, so the worker and eval can run it at",
+        "int8 (inference.precision=int8, eval --precision int8). Use training images, not the test",
+        "set: --idx takes the first N of the training file."
+      })
+  static final class Calibrate implements java.util.concurrent.Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--model", required = true, description = "Model directory to calibrate.")
+    Path model;
+
+    @picocli.CommandLine.ArgGroup(
+        exclusive = true,
+        multiplicity = "1",
+        heading = "Data (exactly one):%n")
+    DataOptions data;
+
+    @Option(
+        names = "--images",
+        defaultValue = "256",
+        description = "Images to store (the first N). Default: ${DEFAULT-VALUE}.")
+    int images;
+
+    @Option(
+        names = "--seed",
+        defaultValue = "7",
+        description = "With --shapes: the set's seed. Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(
+        names = "--labels",
+        paramLabel = "FILE",
+        description = "With --idx: class names, one per line. Default: Fashion-MNIST's ten.")
+    Path labels;
+
+    @Override
+    public Integer call() throws java.io.IOException {
+      if (images < 1) {
+        throw new CliException(
+            "Invalid value " + images + " for option --images: must be at least 1", 2);
+      }
+      ModelDirectory dir = ModelLocator.open(model);
+      io.inceptionstream.train.LabeledImages set =
+          data.load(true, seed, dir.labels(), labels, images);
+      int n = Math.min(images, set.size());
+      byte[] chw =
+          java.util.Arrays.copyOf(set.pixels(), n * ModelDirectory.CALIBRATION_IMAGE_BYTES);
+      dir.withCalibration(chw, set.description());
+      spec.commandLine()
+          .getOut()
+          .printf(
+              "Stored %d calibration images from %s in %s%n",
+              n, set.description(), dir.path().resolve(ModelDirectory.CALIBRATION_FILE));
+      return 0;
     }
   }
 }

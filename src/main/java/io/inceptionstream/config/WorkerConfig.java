@@ -220,6 +220,11 @@ public record WorkerConfig(
   }
 
   /** {@code inference.stand-in.cost}. */
+  /** {@code fp32} or {@code int8}. */
+  public String precision() {
+    return get(INFERENCE_PRECISION);
+  }
+
   public CostCurve standInCost() {
     return CostCurve.parse(get(INFERENCE_STAND_IN_COST));
   }

@@ -210,6 +210,17 @@ public final class WorkerConfigDef {
           Validator.any(),
           "On MXNet, run the compiled graph (same outputs, faster); false runs the block op by op.");
 
+  public static final ConfigKey<String> INFERENCE_PRECISION =
+      define(
+          STRING,
+          "inference.precision",
+          "fp32",
+          Validator.oneOf(List.of("fp32", "int8")),
+          "Arithmetic of the compiled MXNet graph on the CPU. int8: oneDNN quantisation calibrated"
+              + " on the images model calibrate stored in the model directory (the worker refuses to"
+              + " start without them); docs/configuration.md and the README give the measured speed"
+              + " and accuracy.");
+
   public static final ConfigKey<String> INFERENCE_STAND_IN_COST =
       define(
           STRING,

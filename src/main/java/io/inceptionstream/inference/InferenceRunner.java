@@ -79,7 +79,7 @@ public final class InferenceRunner implements Backend {
     Precision precision = options.precision();
     if (precision == Precision.INT8 && calibration == null) {
       // Uncalibrated int8 (ranges found per batch) measured 0.76x fp32: never worth running.
-      throw new IllegalArgumentException("Precision int8 needs calibration images");
+      calibration = storedCalibration(directory);
     }
     if (precision != Precision.FP32 && (!compiled || device.isGpu())) {
       throw new IllegalArgumentException(
@@ -105,6 +105,36 @@ public final class InferenceRunner implements Backend {
       throw e;
     }
     this.model = m;
+  }
+
+  /** The model directory's calibration images, normalised as the model expects. */
+  private static Calibration storedCalibration(ModelDirectory directory)
+      throws InvalidModelException {
+    byte[] chw =
+        directory
+            .calibrationImages()
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "Precision int8 needs calibration images, and "
+                            + directory.path()
+                            + " has no "
+                            + ModelDirectory.CALIBRATION_FILE
+                            + ": write them with 'inception-stream model calibrate --model "
+                            + directory.path()
+                            + " --idx' (or --data DIR, --shapes N)"));
+    int n = chw.length / Preprocessor.FLOATS;
+    List<Float> mean = directory.metadata().mean();
+    List<Float> std = directory.metadata().std();
+    Preprocessor pre =
+        new Preprocessor(
+            new float[] {mean.get(0), mean.get(1), mean.get(2)},
+            new float[] {std.get(0), std.get(1), std.get(2)});
+    float[] images = new float[n * Preprocessor.FLOATS];
+    for (int i = 0; i < n; i++) {
+      pre.write(chw, i * Preprocessor.FLOATS, images, i * Preprocessor.FLOATS);
+    }
+    return new Calibration(images, n);
   }
 
   /** The device this runner computes on: {@code cpu}, {@code gpu0}, ... */

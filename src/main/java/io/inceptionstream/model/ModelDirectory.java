@@ -49,6 +49,15 @@ public record ModelDirectory(Path path, ModelMetadata metadata, List<String> lab
   public static final String LABELS_FILE = "labels.txt";
   public static final String PARAMETERS_FILE = "model.params";
 
+  /**
+   * Optional: images int8 inference calibrates on, as 8-bit channel-first 3x32x32 pixels one after
+   * another (before normalisation), written by {@code model calibrate}.
+   */
+  public static final String CALIBRATION_FILE = "calibration.bin";
+
+  /** Bytes of one calibration image. */
+  public static final int CALIBRATION_IMAGE_BYTES = 3 * Architecture.SIZE * Architecture.SIZE;
+
   private static final ObjectMapper JSON =
       new ObjectMapper()
           .enable(SerializationFeature.INDENT_OUTPUT)
@@ -294,6 +303,59 @@ public record ModelDirectory(Path path, ModelMetadata metadata, List<String> lab
             p);
     writeMetadata(path, updated);
     return new ModelDirectory(path, updated, labels);
+  }
+
+  /**
+   * The calibration images, if {@code model calibrate} wrote them.
+   *
+   * @throws InvalidModelException if the file is unreadable or not a whole number of images
+   */
+  public java.util.Optional<byte[]> calibrationImages() throws InvalidModelException {
+    Path f = path.resolve(CALIBRATION_FILE);
+    if (!Files.exists(f)) {
+      return java.util.Optional.empty();
+    }
+    try {
+      byte[] b = Files.readAllBytes(f);
+      if (b.length == 0 || b.length % CALIBRATION_IMAGE_BYTES != 0) {
+        throw new InvalidModelException(
+            f
+                + " holds "
+                + b.length
+                + " bytes, not a whole number of "
+                + CALIBRATION_IMAGE_BYTES
+                + "-byte 3x32x32 images; write it again with model calibrate");
+      }
+      return java.util.Optional.of(b);
+    } catch (IOException e) {
+      throw new InvalidModelException(f + " cannot be read: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Writes the calibration images and records where they came from in the provenance.
+   *
+   * @param chw {@code count} images of {@link #CALIBRATION_IMAGE_BYTES} bytes each
+   * @param source what the images are, e.g. "idx ... train n=256"
+   */
+  public ModelDirectory withCalibration(byte[] chw, String source) throws IOException {
+    if (chw.length == 0 || chw.length % CALIBRATION_IMAGE_BYTES != 0) {
+      throw new IllegalArgumentException(
+          chw.length + " bytes are not a whole number of 3x32x32 images");
+    }
+    Path tmp = path.resolve(CALIBRATION_FILE + ".tmp");
+    Files.write(tmp, chw);
+    Files.move(
+        tmp,
+        path.resolve(CALIBRATION_FILE),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    Map<String, Object> c = new LinkedHashMap<>();
+    c.put("file", CALIBRATION_FILE);
+    c.put("images", chw.length / CALIBRATION_IMAGE_BYTES);
+    c.put("data", source);
+    c.put("sha256", sha256(path.resolve(CALIBRATION_FILE)));
+    return withProvenance(Map.of("calibration", c));
   }
 
   /** Rewrites {@code metadata.json}, for example to record an evaluation. */

@@ -175,11 +175,12 @@ public final class Worker implements AutoCloseable {
     List<Tap> taps = Tap.parseList(String.join(",", config.embeddingTaps()));
     RunnerOptions options =
         new RunnerOptions(
-            taps,
-            config.normalizeEmbeddings(),
-            config.engine(),
-            config.compiled(),
-            config.standInCost());
+                taps,
+                config.normalizeEmbeddings(),
+                config.engine(),
+                config.compiled(),
+                config.standInCost())
+            .withPrecision(io.inceptionstream.inference.Precision.parse(config.precision()));
     List<String> devices = Devices.resolveNames(config.device(), options.engine());
     BatchQueue toDevices = new BatchQueue(devices.size());
     BlockingQueue<BatchOutcome> toPublisher = new ArrayBlockingQueue<>(2 * devices.size());

@@ -494,6 +494,7 @@ class WorkerConfigTest {
           new Row("image.max-pixels", "31", WorkerConfig::imageMaxPixels),
           new Row("image.decode-pixel-budget", "90000001", WorkerConfig::imageDecodePixelBudget),
           new Row("pipeline.decode-timeout", "7s", WorkerConfig::decodeTimeout),
+          new Row("inference.precision", "int8", WorkerConfig::precision),
           new Row("inference.stand-in.cost", "2ms+20us", WorkerConfig::standInCost),
           new Row("inference.timeout", "9s", WorkerConfig::inferenceTimeout),
           new Row("delivery", "exactly-once", WorkerConfig::delivery),

@@ -160,6 +160,62 @@ abstract class WorkerContract {
   }
 
   @Test
+  void atInt8TheWorkerCalibratesOnTheModelsStoredImagesAndPredictsTheShapes(TestInfo info)
+      throws Exception {
+    Path dir = work.resolve("int8-model");
+    copyTree(TestModels.shipped(), dir);
+    ModelDirectory shapes = ModelDirectory.open(dir);
+    Map<String, String> flags = new HashMap<>();
+    flags.put("inference.precision", "int8");
+    // Without calibration images the worker refuses to start and says how to make them.
+    Exception refused =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            Exception.class,
+            () -> Workers.start(kafka.bootstrapServers(), shapes, "g-int8-none", "w0", flags));
+    assertTrue(causes(refused).contains("model calibrate"), causes(refused));
+
+    ModelDirectory calibrated =
+        shapes.withCalibration(
+            io.inceptionstream.train.LabeledImages.shapes(64, 7).pixels(), "shapes n=64 seed=7");
+    TestTopics t = topics(info, 2);
+    int n = 24;
+    Records.send(kafka.bootstrapServers(), t.input(), Inputs.shapes("img", n, 5));
+    flags.putAll(t.flags());
+    Worker w = Workers.start(kafka.bootstrapServers(), calibrated, "g-" + t.input(), "w1", flags);
+    try {
+      List<ConsumerRecord<byte[], byte[]>> preds =
+          Records.read(kafka.bootstrapServers(), t.predictions(), n, TIMEOUT);
+      assertEquals(n, preds.size());
+      int right = 0;
+      for (ConsumerRecord<byte[], byte[]> r : preds) {
+        Prediction p = prediction(r);
+        if (p.getLabel().equals(p.getAttributes().get("label"))) {
+          right++;
+        }
+      }
+      assertTrue(right >= n - 1, right + " of " + n + " shapes right at int8");
+    } finally {
+      assertEquals(0, Workers.stop(w), "graceful stop");
+    }
+  }
+
+  private static String causes(Throwable t) {
+    StringBuilder b = new StringBuilder();
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      b.append(c).append(" <- ");
+    }
+    return b.toString();
+  }
+
+  private static void copyTree(Path from, Path to) throws Exception {
+    try (var files = Files.walk(from)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        Files.copy(f, to.resolve(from.relativize(f).toString()));
+      }
+    }
+  }
+
+  @Test
   void twoWorkersInOneGroupSplitThePartitionsAndTogetherPredictEverything(TestInfo info)
       throws Exception {
     TestTopics t = topics(info, 4);
