@@ -86,6 +86,12 @@ final class EvalCommand implements Callable<Integer> {
       throw new CliException(
           "Invalid value " + batchSize + " for option --batch-size: must be at least 1", 2);
     }
+    Precision arithmetic;
+    try {
+      arithmetic = Precision.parse(precision);
+    } catch (IllegalArgumentException e) {
+      throw new CliException(e.getMessage(), 2);
+    }
     ModelDirectory dir = ModelLocator.openOrDefault(model);
     String engine = engineOptions.prepare();
     String device = engineOptions.devices(engine).get(0);
@@ -96,9 +102,7 @@ final class EvalCommand implements Callable<Integer> {
           Evaluation.evaluate(
               dir,
               images,
-              engineOptions
-                  .runnerOptions(engine, List.of(), false)
-                  .withPrecision(Precision.parse(precision)),
+              engineOptions.runnerOptions(engine, List.of(), false).withPrecision(arithmetic),
               device,
               batchSize);
     } catch (IllegalArgumentException e) {

@@ -95,6 +95,22 @@ public final class TrainingBenchmark implements AutoCloseable {
     return (double) batchSize * steps / ((System.nanoTime() - start) / 1e9);
   }
 
+  /**
+   * Runs {@code passes} forward passes of the compiled training graph in evaluation mode (no
+   * autograd, no oneDNN fusion: the forward a training step starts with) and returns images per
+   * second; training's cost over this is the backward pass and the update.
+   */
+  public double forwardImagesPerSecond(int passes) {
+    long start = System.nanoTime();
+    for (int s = 0; s < passes; s++) {
+      try (NDManager m = trainer.getManager().newSubManager()) {
+        NDArray x = m.create(pixels, GoogLeNet.inputShape(batchSize));
+        compiled.forward(x, false).get(0).toFloatArray();
+      }
+    }
+    return (double) batchSize * passes / ((System.nanoTime() - start) / 1e9);
+  }
+
   private NDArray lossOf(NDManager m, boolean useCompiled) {
     NDArray x = m.create(pixels, GoogLeNet.inputShape(batchSize));
     NDArray y = m.create(labels);
