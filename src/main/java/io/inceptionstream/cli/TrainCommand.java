@@ -48,14 +48,6 @@ final class TrainCommand implements Callable<Integer> {
   Path checkpointDir;
 
   @Option(
-      names = "--init-from",
-      paramLabel = "MODEL_DIR",
-      description =
-          "Start from a trained model's weights (e.g. models/googlenet-fashion, to train it further)"
-              + " instead of the seeded initialisation; same classes required.")
-  Path initFrom;
-
-  @Option(
       names = "--resume",
       description = "Continue from the checkpoint directory (same options).")
   boolean resume;
@@ -321,13 +313,6 @@ final class TrainCommand implements Callable<Integer> {
             modelVersion,
             provenance,
             listener);
-    if (initFrom != null) {
-      try {
-        loop.initialiseFrom(ModelLocator.open(initFrom));
-      } catch (IllegalArgumentException e) {
-        throw new CliException(e.getMessage(), 2);
-      }
-    }
     TrainingLoop.Result result = loop.run(resume);
     Evaluation.Result eval = TrainingLoop.evaluate(result.model(), heldOutSet);
     TrainingLoop.recordEvaluation(

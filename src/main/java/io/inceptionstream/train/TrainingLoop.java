@@ -106,7 +106,6 @@ public final class TrainingLoop {
   private final Map<String, Object> provenance;
   private final String modelName;
   private final String modelVersion;
-  private ModelDirectory initialWeights;
 
   /**
    * @param out the model directory to write (the best epoch's trunk)
@@ -150,34 +149,6 @@ public final class TrainingLoop {
   }
 
   /**
-   * Starts a fresh run from a trained model's weights instead of the seeded initialisation (its
-   * trunk; the auxiliary heads start seeded): to continue training a shipped model. Ignored when
-   * resuming from a checkpoint.
-   *
-   * @return this loop
-   */
-  public TrainingLoop initialiseFrom(ModelDirectory model) {
-    if (model.metadata().classes() != train.classes().size()) {
-      throw new IllegalArgumentException(
-          model.path()
-              + " has "
-              + model.metadata().classes()
-              + " classes, the training data "
-              + train.classes().size());
-    }
-    this.initialWeights = model;
-    provenance.put(
-        "initialisedFrom",
-        model.metadata().name()
-            + " "
-            + model.metadata().version()
-            + " (parameters sha256 "
-            + model.metadata().parametersSha256()
-            + ")");
-    return this;
-  }
-
-  /**
    * Trains, or resumes from the checkpoint.
    *
    * @param resume continue from the checkpoint directory if it holds one
@@ -215,8 +186,6 @@ public final class TrainingLoop {
         SeededInitializer.initialize(network, options.seed());
         if (state != null) {
           loadCheckpoint(checkpoint, network, trainer.getManager());
-        } else if (initialWeights != null) {
-          loadTrunk(initialWeights, network, trainer.getManager());
         }
         CompiledTrainingNetwork compiled =
             options.compiled() ? new CompiledTrainingNetwork(network, trainer.getManager()) : null;
@@ -538,20 +507,6 @@ public final class TrainingLoop {
               + " does not match this training network (was it trained with other --aux or class settings?): "
               + e.getMessage(),
           e);
-    }
-  }
-
-  /** Copies a model directory's parameters into the trunk's live arrays, as checkpoints are. */
-  private static void loadTrunk(ModelDirectory model, TrainingNetwork network, NDManager manager)
-      throws InvalidModelException {
-    GoogLeNet twin = model.newNetwork(List.of());
-    try (NDManager scratch = manager.newSubManager()) {
-      model.loadParameters(twin, scratch);
-      var live = network.trunk().getParameters();
-      var loaded = twin.getParameters();
-      for (int i = 0; i < live.size(); i++) {
-        loaded.valueAt(i).getArray().copyTo(live.valueAt(i).getArray());
-      }
     }
   }
 

@@ -95,34 +95,4 @@ class TrainingLoopTest {
     assertEquals(5, rec2.epochs.get(0).epoch());
     assertEquals(5, resumed.history().size());
   }
-
-  @Test
-  void initialisedFromTheShippedModelItStartsWhereThatModelIs(@TempDir Path tmp) throws Exception {
-    ModelDirectory shapes = ModelDirectory.open(io.inceptionstream.testing.TestModels.shipped());
-    LabeledImages train = LabeledImages.shapes(16, 3);
-    LabeledImages held = LabeledImages.shapes(64, 424_243);
-    // A learning rate too small to move the weights: what comes out is what went in.
-    TrainingOptions options =
-        new TrainingOptions(
-            1, 8, "sgd", 1e-9f, 0f, 0f, "fixed", 0, true, 0.3f, false, false, 5, true);
-    Recorder rec = new Recorder();
-    new TrainingLoop(
-            options,
-            train,
-            held,
-            tmp.resolve("model"),
-            tmp.resolve("ckpt"),
-            "t",
-            "1",
-            Map.of("command", "test"),
-            rec)
-        .initialiseFrom(shapes)
-        .run(false);
-    assertTrue(
-        rec.epochs.get(0).heldOutAccuracy() >= 0.95,
-        "held-out accuracy " + rec.epochs.get(0).heldOutAccuracy() + " is the shipped model's");
-    ModelDirectory out = ModelDirectory.open(tmp.resolve("model"));
-    assertTrue(
-        ((String) out.metadata().provenance().get("initialisedFrom")).contains("googlenet-shapes"));
-  }
 }
