@@ -185,7 +185,7 @@ class WorkerConfigDefTest {
       assertTrue(env.add(WorkerConfigDef.envName(k.name())), k.name());
       assertTrue(k.documentation().endsWith("."), k.name() + " documentation should be a sentence");
     }
-    assertEquals(41, names.size());
+    assertEquals(42, names.size());
     assertEquals(
         List.of(WorkerConfigDef.BOOTSTRAP_SERVERS.name()),
         WorkerConfigDef.keys().stream().filter(ConfigKey::required).map(ConfigKey::name).toList());
