@@ -12,7 +12,6 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import io.inceptionstream.image.Preprocessor;
 import io.inceptionstream.model.GoogLeNet;
-import io.inceptionstream.model.SeededInitializer;
 
 /**
  * Times training steps (forward, loss, backward, Adam update) of one {@link TrainingNetwork} on a
@@ -53,13 +52,13 @@ public final class TrainingBenchmark implements AutoCloseable {
     model = Model.newInstance("googlenet-train-bench", Device.cpu(), "MXNet");
     try {
       model.setBlock(network);
+      TrainingLoop.seededStart(network, model.getNDManager(), batchSize, seed);
       trainer =
           model.newTrainer(
               new DefaultTrainingConfig(new AuxiliaryLoss(0.3f))
                   .optOptimizer(
                       Optimizer.adam().optLearningRateTracker(Tracker.fixed(1e-3f)).build()));
       trainer.initialize(GoogLeNet.inputShape(batchSize));
-      SeededInitializer.initialize(network, seed);
       compiled = new CompiledTrainingNetwork(network, trainer.getManager());
     } catch (RuntimeException e) {
       model.close();

@@ -6,6 +6,7 @@ import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
@@ -181,12 +182,13 @@ public final class TrainingLoop {
       DefaultTrainingConfig config =
           new DefaultTrainingConfig(new AuxiliaryLoss(options.auxWeight()))
               .optOptimizer(optimizer(totalSteps, doneSteps));
+      if (state == null) {
+        seededStart(network, model.getNDManager(), options.batchSize(), options.seed());
+      } else {
+        loadCheckpoint(checkpoint, network, model.getNDManager());
+      }
       try (Trainer trainer = model.newTrainer(config)) {
         trainer.initialize(GoogLeNet.inputShape(options.batchSize()));
-        SeededInitializer.initialize(network, options.seed());
-        if (state != null) {
-          loadCheckpoint(checkpoint, network, trainer.getManager());
-        }
         CompiledTrainingNetwork compiled =
             options.compiled() ? new CompiledTrainingNetwork(network, trainer.getManager()) : null;
         float[] batch = new float[options.batchSize() * Preprocessor.FLOATS];
@@ -282,6 +284,44 @@ public final class TrainingLoop {
   }
 
   private Optimizer optimizer(int totalSteps, int doneSteps) {
+    Tracker tracker = schedule(options, totalSteps, doneSteps);
+    if (options.optimizer().equals("sgd")) {
+      return Optimizer.sgd()
+          .setLearningRateTracker(tracker)
+          .optMomentum(options.momentum())
+          .optWeightDecays(options.weightDecay())
+          .optBeginNumUpdate(doneSteps)
+          .build();
+    }
+    return Optimizer.adam()
+        .optLearningRateTracker(tracker)
+        .optWeightDecays(options.weightDecay())
+        .optBeginNumUpdate(doneSteps)
+        .build();
+  }
+
+  /**
+   * The learning rate per update: warm-up, then the cosine, step or fixed schedule over all of the
+   * run's steps. A resumed run starts with fresh optimizer moments (Adam's and momentum's state are
+   * not in the checkpoint), which would make its first updates several times larger than the
+   * schedule intends; so after a resume the rate warms up again, from a tenth of the schedule's
+   * value to all of it over {@code --warmup-steps}.
+   *
+   * @param doneSteps updates already made before this run (0 unless resuming)
+   */
+  static Tracker schedule(TrainingOptions options, int totalSteps, int doneSteps) {
+    Tracker full = fullSchedule(options, totalSteps);
+    int warmup = options.warmupSteps();
+    if (doneSteps == 0 || warmup == 0) {
+      return full;
+    }
+    return numUpdate -> {
+      float ramp = Math.min(1f, Math.max(0, numUpdate - doneSteps) / (float) warmup);
+      return full.getNewValue(numUpdate) * (0.1f + 0.9f * ramp);
+    };
+  }
+
+  private static Tracker fullSchedule(TrainingOptions options, int totalSteps) {
     float lr = options.learningRate();
     Tracker main;
     int mainSteps = Math.max(1, totalSteps - options.warmupSteps());
@@ -310,19 +350,7 @@ public final class TrainingLoop {
                 .optWarmUpSteps(options.warmupSteps())
                 .optWarmUpBeginValue(lr * 0.1f)
                 .build();
-    if (options.optimizer().equals("sgd")) {
-      return Optimizer.sgd()
-          .setLearningRateTracker(tracker)
-          .optMomentum(options.momentum())
-          .optWeightDecays(options.weightDecay())
-          .optBeginNumUpdate(doneSteps)
-          .build();
-    }
-    return Optimizer.adam()
-        .optLearningRateTracker(tracker)
-        .optWeightDecays(options.weightDecay())
-        .optBeginNumUpdate(doneSteps)
-        .build();
+    return tracker;
   }
 
   /** Random crop from the image padded by 4 edge pixels, and an optional horizontal flip. */
@@ -482,25 +510,29 @@ public final class TrainingLoop {
   }
 
   /**
-   * Loads a checkpoint into the network's existing arrays. DJL's parameter loading replaces each
-   * parameter's array, but the trainer's parameter store (and the compiled graph) keep the arrays
-   * they were given at initialisation; so the checkpoint is read into a twin network and its values
-   * copied into the live arrays in place.
+   * Gives a network that no trainer has seen yet the seeded initialisation. Starting values (these,
+   * or a checkpoint's) must be set before {@code Trainer.initialize}: MXNet's trainer keeps its own
+   * copy of every parameter (a KVStore, filled at initialisation), applies each update to that copy
+   * and writes it back; values written into the arrays afterwards are seen by the next forward pass
+   * and then lost at the first step (which is how resuming once reverted a trained model to random
+   * weights; tests show the fix). The trainer's initialisation leaves parameters that already have
+   * arrays as they are.
+   */
+  static void seededStart(TrainingNetwork network, NDManager manager, int batchSize, long seed) {
+    network.initialize(manager, DataType.FLOAT32, GoogLeNet.inputShape(batchSize));
+    SeededInitializer.initialize(network, seed);
+  }
+
+  /**
+   * Reads a checkpoint into the parameters of a network that no trainer has seen yet (see {@link
+   * #seededStart}).
    */
   static void loadCheckpoint(Path checkpoint, TrainingNetwork network, NDManager manager)
       throws IOException, InvalidModelException {
     Path f = checkpoint.resolve(CHECKPOINT_PARAMS);
-    TrainingNetwork twin =
-        new TrainingNetwork(network.trunk().classes(), network.auxiliary(), network.dropout());
-    try (NDManager scratch = manager.newSubManager();
-        DataInputStream is =
-            new DataInputStream(new BufferedInputStream(Files.newInputStream(f)))) {
-      twin.loadParameters(scratch, is);
-      var live = network.getParameters();
-      var loaded = twin.getParameters();
-      for (int i = 0; i < live.size(); i++) {
-        loaded.valueAt(i).getArray().copyTo(live.valueAt(i).getArray());
-      }
+    try (DataInputStream is =
+        new DataInputStream(new BufferedInputStream(Files.newInputStream(f)))) {
+      network.loadParameters(manager, is);
     } catch (MalformedModelException e) {
       throw new InvalidModelException(
           f

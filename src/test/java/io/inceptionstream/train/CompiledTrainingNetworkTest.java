@@ -95,33 +95,93 @@ class CompiledTrainingNetworkTest {
   }
 
   @Test
-  void aCheckpointIsLoadedIntoTheArraysTheTrainerAlreadyHolds(@TempDir Path tmp) throws Exception {
-    TrainingNetwork saved = new TrainingNetwork(CLASSES, true);
+  void theSeededStartSurvivesTheFirstUpdate() {
+    TrainingNetwork expected = new TrainingNetwork(CLASSES, true);
+    try (NDManager m = NDManager.newBaseManager()) {
+      TrainingLoop.seededStart(expected, m, BATCH, 5);
+      float[] want = expected.getParameters().get(STEM).getArray().toFloatArray();
+
+      TrainingNetwork network = new TrainingNetwork(CLASSES, true, 0f);
+      try (Model model = Model.newInstance("s", Device.cpu(), "MXNet")) {
+        model.setBlock(network);
+        TrainingLoop.seededStart(network, model.getNDManager(), BATCH, 5);
+        try (Trainer trainer = model.newTrainer(config(1e-9f))) {
+          trainer.initialize(GoogLeNet.inputShape(BATCH));
+          CompiledTrainingNetwork compiled =
+              new CompiledTrainingNetwork(network, trainer.getManager());
+          step(trainer, compiled, true);
+          assertArrayEquals(
+              want,
+              network.getParameters().get(STEM).getArray().toFloatArray(),
+              1e-5f,
+              "a step at lr 1e-9 leaves the seeded weights where they were");
+        }
+      }
+    }
+  }
+
+  @Test
+  void aResumedNetworkKeepsItsTrainedWeightsThroughAStep(@TempDir Path tmp) throws Exception {
+    float trained;
+    TrainingNetwork saved = new TrainingNetwork(CLASSES, true, 0f);
     try (Model model = Model.newInstance("a", Device.cpu(), "MXNet")) {
       model.setBlock(saved);
-      try (Trainer trainer = model.newTrainer(config())) {
+      TrainingLoop.seededStart(saved, model.getNDManager(), BATCH, 1);
+      try (Trainer trainer = model.newTrainer(config(0.01f))) {
         trainer.initialize(GoogLeNet.inputShape(BATCH));
-        SeededInitializer.initialize(saved, 1);
+        CompiledTrainingNetwork compiled = new CompiledTrainingNetwork(saved, trainer.getManager());
+        float first = step(trainer, compiled, true);
+        for (int i = 0; i < 4; i++) {
+          step(trainer, compiled, true);
+        }
+        trained = step(trainer, compiled, false);
+        assertTrue(trained < first / 2, "five steps fit the batch: " + first + " -> " + trained);
         try (OutputStream os = Files.newOutputStream(tmp.resolve(TrainingLoop.CHECKPOINT_PARAMS));
             DataOutputStream dos = new DataOutputStream(os)) {
           saved.saveParameters(dos);
         }
-        float[] want = saved.getParameters().get("01trunk_11fc_weight").getArray().toFloatArray();
-
-        TrainingNetwork live = new TrainingNetwork(CLASSES, true);
-        try (Model other = Model.newInstance("b", Device.cpu(), "MXNet")) {
-          other.setBlock(live);
-          try (Trainer t2 = other.newTrainer(config())) {
-            t2.initialize(GoogLeNet.inputShape(BATCH));
-            SeededInitializer.initialize(live, 2);
-            NDArray held = live.getParameters().get("01trunk_11fc_weight").getArray();
-            TrainingLoop.loadCheckpoint(tmp, live, t2.getManager());
-            assertArrayEquals(
-                want, held.toFloatArray(), "the trainer's array holds the checkpoint");
-            assertTrue(held == live.getParameters().get("01trunk_11fc_weight").getArray());
-          }
-        }
       }
+    }
+    TrainingNetwork live = new TrainingNetwork(CLASSES, true, 0f);
+    try (Model model = Model.newInstance("b", Device.cpu(), "MXNet")) {
+      model.setBlock(live);
+      TrainingLoop.loadCheckpoint(tmp, live, model.getNDManager());
+      try (Trainer trainer = model.newTrainer(config(1e-9f))) {
+        trainer.initialize(GoogLeNet.inputShape(BATCH));
+        CompiledTrainingNetwork compiled = new CompiledTrainingNetwork(live, trainer.getManager());
+        assertEquals(trained, step(trainer, compiled, false), 1e-4f, "the checkpoint is loaded");
+        step(trainer, compiled, true);
+        // Before the fix this step reverted the weights to the trainer's random initialisation.
+        assertEquals(
+            trained, step(trainer, compiled, false), 1e-3f, "a step at lr 1e-9 keeps the model");
+      }
+    }
+  }
+
+  private static final String STEM = "01trunk_01pre_01Conv2d_weight";
+
+  /** The training loss on a fixed batch; with {@code update}, a backward pass and a step too. */
+  private static float step(Trainer trainer, CompiledTrainingNetwork compiled, boolean update) {
+    float[] pixels = new float[BATCH * 3 * 32 * 32];
+    SplittableRandom r = new SplittableRandom(3);
+    for (int i = 0; i < pixels.length; i++) {
+      pixels[i] = (float) r.nextGaussian();
+    }
+    try (NDManager m = trainer.getManager().newSubManager()) {
+      NDArray x = m.create(pixels, GoogLeNet.inputShape(BATCH));
+      NDArray y = m.create(new float[] {0, 3, 7, 9});
+      float loss;
+      try (GradientCollector gc = trainer.newGradientCollector()) {
+        NDArray l = trainer.getLoss().evaluate(new NDList(y), compiled.forward(x, true));
+        if (update) {
+          gc.backward(l);
+        }
+        loss = l.getFloat();
+      }
+      if (update) {
+        trainer.step();
+      }
+      return loss;
     }
   }
 
@@ -159,7 +219,11 @@ class CompiledTrainingNetworkTest {
   }
 
   private static DefaultTrainingConfig config() {
+    return config(0.01f);
+  }
+
+  private static DefaultTrainingConfig config(float learningRate) {
     return new DefaultTrainingConfig(new AuxiliaryLoss(0.3f))
-        .optOptimizer(Optimizer.sgd().setLearningRateTracker(Tracker.fixed(0.01f)).build());
+        .optOptimizer(Optimizer.sgd().setLearningRateTracker(Tracker.fixed(learningRate)).build());
   }
 }

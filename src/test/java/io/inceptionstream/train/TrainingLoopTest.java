@@ -39,6 +39,24 @@ class TrainingLoopTest {
   }
 
   @Test
+  void aResumedRunWarmsUpAgainAndThenFollowsTheWholeRunsSchedule() {
+    TrainingOptions options =
+        new TrainingOptions(
+            2, 64, "adam", 0.002f, 0.9f, 0f, "cosine", 100, true, 0.3f, false, true, 1, true);
+    ai.djl.training.tracker.Tracker fresh = TrainingLoop.schedule(options, 1874, 0);
+    ai.djl.training.tracker.Tracker resumed = TrainingLoop.schedule(options, 1874, 937);
+
+    assertEquals(0.0002f, fresh.getNewValue(0), 1e-7f, "a fresh run starts its warm-up at lr/10");
+    float planned = fresh.getNewValue(937);
+    assertTrue(planned > 0.0009f && planned < 0.0013f, "mid-cosine rate " + planned);
+    assertEquals(planned * 0.1f, resumed.getNewValue(937), 1e-7f, "a resume warms up from a tenth");
+    assertTrue(resumed.getNewValue(987) > resumed.getNewValue(937), "and rises");
+    for (int t : new int[] {1037, 1500, 1873}) {
+      assertEquals(fresh.getNewValue(t), resumed.getNewValue(t), 1e-9f, "step " + t);
+    }
+  }
+
+  @Test
   void aFewStepsLowerTheLossAndTheSavedModelIsExactlyTheInferenceNetwork(@TempDir Path tmp)
       throws Exception {
     LabeledImages train = LabeledImages.shapes(16, 3);
