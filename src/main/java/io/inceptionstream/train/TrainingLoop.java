@@ -219,12 +219,7 @@ public final class TrainingLoop {
                 NDArray l = trainer.getLoss().evaluate(new NDList(y), preds);
                 gc.backward(l);
                 loss = l.getFloat();
-                predicted =
-                    preds
-                        .get(0)
-                        .argMax(1)
-                        .toType(ai.djl.ndarray.types.DataType.FLOAT32, false)
-                        .toFloatArray();
+                predicted = preds.get(0).argMax(1).toType(DataType.FLOAT32, false).toFloatArray();
               }
               trainer.step();
               if (!Float.isFinite(loss)) {
@@ -293,19 +288,20 @@ public final class TrainingLoop {
           .optBeginNumUpdate(doneSteps)
           .build();
     }
+    // Adam's bias correction must count from the fresh moments' first update, so its update
+    // count starts at 1 and the schedule is shifted instead.
+    Tracker shifted = numUpdate -> tracker.getNewValue(numUpdate + doneSteps);
     return Optimizer.adam()
-        .optLearningRateTracker(tracker)
+        .optLearningRateTracker(shifted)
         .optWeightDecays(options.weightDecay())
-        .optBeginNumUpdate(doneSteps)
         .build();
   }
 
   /**
    * The learning rate per update: warm-up, then the cosine, step or fixed schedule over all of the
-   * run's steps. A resumed run starts with fresh optimizer moments (Adam's and momentum's state are
-   * not in the checkpoint), which would make its first updates several times larger than the
-   * schedule intends; so after a resume the rate warms up again, from a tenth of the schedule's
-   * value to all of it over {@code --warmup-steps}.
+   * run's steps. The optimizer's state (Adam's moment estimates, SGD's momentum) is not in the
+   * checkpoint, so a resumed run starts it afresh; like a fresh run it then warms up, from a tenth
+   * of the schedule's value to all of it over {@code --warmup-steps}, before full-size steps.
    *
    * @param doneSteps updates already made before this run (0 unless resuming)
    */
@@ -512,11 +508,10 @@ public final class TrainingLoop {
   /**
    * Gives a network that no trainer has seen yet the seeded initialisation. Starting values (these,
    * or a checkpoint's) must be set before {@code Trainer.initialize}: MXNet's trainer keeps its own
-   * copy of every parameter (a KVStore, filled at initialisation), applies each update to that copy
-   * and writes it back; values written into the arrays afterwards are seen by the next forward pass
-   * and then lost at the first step (which is how resuming once reverted a trained model to random
-   * weights; tests show the fix). The trainer's initialisation leaves parameters that already have
-   * arrays as they are.
+   * copy of every trainable parameter (a KVStore, filled at initialisation), applies each update to
+   * that copy and writes it back, so values written into the arrays afterwards are seen by the next
+   * forward pass and lost at the first step. The trainer's initialisation leaves parameters that
+   * already have arrays as they are.
    */
   static void seededStart(TrainingNetwork network, NDManager manager, int batchSize, long seed) {
     network.initialize(manager, DataType.FLOAT32, GoogLeNet.inputShape(batchSize));

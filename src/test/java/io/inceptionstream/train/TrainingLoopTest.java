@@ -1,8 +1,11 @@
 package io.inceptionstream.train;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.tracker.Tracker;
 import io.inceptionstream.inference.RunnerOptions;
 import io.inceptionstream.model.ModelDirectory;
 import io.inceptionstream.testing.Engines;
@@ -43,8 +46,8 @@ class TrainingLoopTest {
     TrainingOptions options =
         new TrainingOptions(
             2, 64, "adam", 0.002f, 0.9f, 0f, "cosine", 100, true, 0.3f, false, true, 1, true);
-    ai.djl.training.tracker.Tracker fresh = TrainingLoop.schedule(options, 1874, 0);
-    ai.djl.training.tracker.Tracker resumed = TrainingLoop.schedule(options, 1874, 937);
+    Tracker fresh = TrainingLoop.schedule(options, 1874, 0);
+    Tracker resumed = TrainingLoop.schedule(options, 1874, 937);
 
     assertEquals(0.0002f, fresh.getNewValue(0), 1e-7f, "a fresh run starts its warm-up at lr/10");
     float planned = fresh.getNewValue(937);
@@ -54,6 +57,99 @@ class TrainingLoopTest {
     for (int t : new int[] {1037, 1500, 1873}) {
       assertEquals(fresh.getNewValue(t), resumed.getNewValue(t), 1e-9f, "step " + t);
     }
+  }
+
+  @Test
+  void theSeededStartAndAResumedCheckpointSurviveTheFirstUpdates(@TempDir Path tmp)
+      throws Exception {
+    // At a learning rate of 1e-9 an epoch moves no weight measurably, so each run's checkpoint
+    // must still hold the values the run started from.
+    LabeledImages train = LabeledImages.shapes(16, 3);
+    LabeledImages held = LabeledImages.shapes(8, 4);
+    Path still = tmp.resolve("still");
+    new TrainingLoop(
+            options(1, 1e-9f, 7),
+            train,
+            held,
+            tmp.resolve("m1"),
+            still,
+            "t",
+            "1",
+            Map.of(),
+            new Recorder())
+        .run(false);
+    assertArrayEquals(seededStem(7), checkpointStem(still), 1e-6f, "the seeded start");
+
+    Path ckpt = tmp.resolve("ckpt");
+    new TrainingLoop(
+            options(2, 1e-3f, 7),
+            train,
+            held,
+            tmp.resolve("m2"),
+            ckpt,
+            "t",
+            "1",
+            Map.of(),
+            new Recorder())
+        .run(false);
+    float[] trained = checkpointStem(ckpt);
+    assertTrue(maxDifference(trained, seededStem(7)) > 1e-3, "two epochs at 1e-3 moved it");
+    new TrainingLoop(
+            options(3, 1e-9f, 7),
+            train,
+            held,
+            tmp.resolve("m2"),
+            ckpt,
+            "t",
+            "1",
+            Map.of(),
+            new Recorder())
+        .run(true);
+    assertArrayEquals(trained, checkpointStem(ckpt), 1e-6f, "the resumed epoch kept the weights");
+  }
+
+  private static final String STEM = "01trunk_01pre_01Conv2d_weight";
+
+  private static TrainingOptions options(int epochs, float learningRate, long seed) {
+    return new TrainingOptions(
+        epochs,
+        8,
+        "adam",
+        learningRate,
+        0.9f,
+        0f,
+        "fixed",
+        0,
+        true,
+        0.3f,
+        false,
+        false,
+        seed,
+        true);
+  }
+
+  private static float[] seededStem(long seed) {
+    try (NDManager m = NDManager.newBaseManager()) {
+      TrainingNetwork n = new TrainingNetwork(ShapeGenerator.CLASSES.size(), true);
+      TrainingLoop.seededStart(n, m, 8, seed);
+      return n.getParameters().get(STEM).getArray().toFloatArray();
+    }
+  }
+
+  private static float[] checkpointStem(Path checkpoint) throws Exception {
+    try (NDManager m = NDManager.newBaseManager()) {
+      TrainingNetwork n = new TrainingNetwork(ShapeGenerator.CLASSES.size(), true);
+      TrainingLoop.loadCheckpoint(checkpoint, n, m);
+      return n.getParameters().get(STEM).getArray().toFloatArray();
+    }
+  }
+
+  private static double maxDifference(float[] a, float[] b) {
+    double d = 0;
+    for (int i = 0; i < a.length; i++) {
+      d = Math.max(d, Math.abs(a[i] - b[i]));
+    }
+    return d;
   }
 
   @Test
