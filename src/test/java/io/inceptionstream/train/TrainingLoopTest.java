@@ -67,45 +67,27 @@ class TrainingLoopTest {
     LabeledImages train = LabeledImages.shapes(16, 3);
     LabeledImages held = LabeledImages.shapes(8, 4);
     Path still = tmp.resolve("still");
-    new TrainingLoop(
-            options(1, 1e-9f, 7),
-            train,
-            held,
-            tmp.resolve("m1"),
-            still,
-            "t",
-            "1",
-            Map.of(),
-            new Recorder())
-        .run(false);
+    run(options(1, 1e-9f, 7), train, held, tmp.resolve("m1"), still, false);
     assertArrayEquals(seededStem(7), checkpointStem(still), 1e-6f, "the seeded start");
 
     Path ckpt = tmp.resolve("ckpt");
-    new TrainingLoop(
-            options(2, 1e-3f, 7),
-            train,
-            held,
-            tmp.resolve("m2"),
-            ckpt,
-            "t",
-            "1",
-            Map.of(),
-            new Recorder())
-        .run(false);
+    run(options(2, 1e-3f, 7), train, held, tmp.resolve("m2"), ckpt, false);
     float[] trained = checkpointStem(ckpt);
     assertTrue(maxDifference(trained, seededStem(7)) > 1e-3, "two epochs at 1e-3 moved it");
-    new TrainingLoop(
-            options(3, 1e-9f, 7),
-            train,
-            held,
-            tmp.resolve("m2"),
-            ckpt,
-            "t",
-            "1",
-            Map.of(),
-            new Recorder())
-        .run(true);
+    run(options(3, 1e-9f, 7), train, held, tmp.resolve("m2"), ckpt, true);
     assertArrayEquals(trained, checkpointStem(ckpt), 1e-6f, "the resumed epoch kept the weights");
+  }
+
+  private static void run(
+      TrainingOptions options,
+      LabeledImages train,
+      LabeledImages held,
+      Path out,
+      Path checkpoint,
+      boolean resume)
+      throws Exception {
+    new TrainingLoop(options, train, held, out, checkpoint, "t", "1", Map.of(), new Recorder())
+        .run(resume);
   }
 
   private static final String STEM = "01trunk_01pre_01Conv2d_weight";
