@@ -11,7 +11,8 @@ import java.util.function.Consumer;
 /**
  * {@code bench model}: images per second of the model alone per batch size, by {@link Trials}: one
  * engine opened once, one timed forward pass per batch size per round, the batch sizes interleaved
- * round by round, warm-up rounds discarded. Runs on the calling thread.
+ * round by round, warm-up rounds discarded; each round also times the {@link MachineReference}, so
+ * the run shows how much the machine itself drifted. Runs on the calling thread.
  */
 public final class ModelThroughput {
 
@@ -33,6 +34,16 @@ public final class ModelThroughput {
       List<Double> perRun,
       List<JvmActivity> activity) {}
 
+  /**
+   * Every batch size's figures and the machine's.
+   *
+   * @param results one per batch size, in the order asked
+   * @param machineReference the {@link MachineReference}'s GFLOP/s in the same rounds
+   */
+  public record Run(List<Result> results, Trials.Figure machineReference) {}
+
+  static final String REFERENCE = "machineReference";
+
   private ModelThroughput() {}
 
   /**
@@ -42,7 +53,7 @@ public final class ModelThroughput {
    * @param runs measured rounds, at least {@link Trials#MIN_RUNS}
    * @param log one line per measured round
    */
-  public static List<Result> run(
+  public static Run run(
       ModelDirectory directory,
       RunnerOptions options,
       String device,
@@ -54,6 +65,8 @@ public final class ModelThroughput {
     int max = Arrays.stream(batchSizes).max().orElseThrow();
     Trials trials = new Trials(warmup, runs);
     try (ModelBenchmark model = ModelBenchmark.open(directory, options, device, max)) {
+      MachineReference reference = MachineReference.perCore();
+      trials.add(REFERENCE, reference::gflopsPerSecond);
       for (int b : batchSizes) {
         trials.add(Integer.toString(b), () -> b * 1000.0 / model.passMillis(b));
       }
@@ -61,7 +74,13 @@ public final class ModelThroughput {
           trials.run(
               (r, round) -> {
                 StringBuilder line = new StringBuilder("run " + r + ": images/s by batch size");
-                round.forEach((b, v) -> line.append(String.format(" %s: %.1f", b, v)));
+                round.forEach(
+                    (b, v) -> {
+                      if (!REFERENCE.equals(b)) {
+                        line.append(String.format(" %s: %.1f", b, v));
+                      }
+                    });
+                line.append(String.format("; machine %.2f GFLOP/s", round.get(REFERENCE)));
                 log.accept(line.toString());
               });
       List<Result> out = new ArrayList<>();
@@ -78,7 +97,7 @@ public final class ModelThroughput {
                 ips,
                 results.activity().get(name)));
       }
-      return out;
+      return new Run(out, results.figure(REFERENCE));
     }
   }
 }

@@ -32,7 +32,9 @@ import java.util.function.Consumer;
  * two pairs run on the stand-in with that cost instead of the model, which shows what
  * micro-batching buys on a GPU-like device. Each measurement reads the same backlog with a fresh
  * consumer group, and only one engine is open at a time. The broker runs in a child JVM by default,
- * so its background work and heap stay out of the measuring process. Runs on the calling thread.
+ * so its background work and heap stay out of the measuring process. Each round first times the
+ * {@link MachineReference}, so the document shows the machine's own drift beside the baseline's.
+ * Runs on the calling thread.
  */
 public final class PipelineBenchmark {
 
@@ -68,6 +70,9 @@ public final class PipelineBenchmark {
   static final int WARMUP_ROUNDS = 1;
 
   private static final String STAND_IN = Engines.STAND_IN;
+
+  /** The machine's own speed, measured first in every round (not an images/s figure). */
+  static final String REFERENCE = "machineReference";
 
   private final Settings settings;
   private final ModelDirectory model;
@@ -136,6 +141,7 @@ public final class PipelineBenchmark {
     int n = modelImages();
     Trials trials =
         new Trials(WARMUP_ROUNDS, settings.runs())
+            .add(REFERENCE, MachineReference.perCore()::gflopsPerSecond)
             .add("modelOffline", this::offline)
             .add("worker", () -> worker(bootstrap, modelTopic, "worker", batch, cost, n))
             .add(
@@ -155,8 +161,14 @@ public final class PipelineBenchmark {
         trials.run(
             (r, round) -> {
               StringBuilder line = new StringBuilder("run " + r + ":");
-              round.forEach((k, v) -> line.append(String.format(" %s %.1f", k, v)));
-              log.accept(line + " images/s");
+              round.forEach(
+                  (k, v) -> {
+                    if (!REFERENCE.equals(k)) {
+                      line.append(String.format(" %s %.1f", k, v));
+                    }
+                  });
+              log.accept(
+                  line + String.format(" images/s; machine %.2f GFLOP/s", round.get(REFERENCE)));
             });
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("model", costed() ? "stand-in " + settings.standInCost() : model.metadata().name());
@@ -179,7 +191,16 @@ public final class PipelineBenchmark {
             ? "external"
             : settings.inProcessBroker() ? "in-process" : "child-process");
     doc.put("offlineThread", settings.offlineOnOwnThread() ? "own" : "calling");
-    doc.put("imagesPerSecond", results.figures());
+    Map<String, Trials.Figure> figures = results.figures();
+    Trials.Figure machine = figures.remove(REFERENCE);
+    doc.put("imagesPerSecond", figures);
+    doc.put("machineReference", Map.of("gflopsPerSecond", machine));
+    // Max over min of the baseline beside the machine's own in the same rounds: when the two are
+    // alike, the baseline drifts because the machine does.
+    Map<String, Object> spread = new LinkedHashMap<>();
+    spread.put("modelOffline", round2(figures.get("modelOffline").spread()));
+    spread.put("machineReference", round2(machine.spread()));
+    doc.put("spread", spread);
     Map<String, Object> ratios = new LinkedHashMap<>();
     ratios.put("workerVsModelOffline", results.ratio("worker", "modelOffline"));
     ratios.put("microBatchingVsPerRecord", results.ratio("worker", "workerPerRecord"));
@@ -353,6 +374,10 @@ public final class PipelineBenchmark {
     s.put("wallMicrosPerRecord", Math.round(seconds * 1e8 / n) / 100.0);
     stages.computeIfAbsent("kafkaPassthrough", k -> new ArrayList<>()).add(s);
     return n / seconds;
+  }
+
+  private static double round2(double v) {
+    return Math.round(v * 100) / 100.0;
   }
 
   private String topic(String name) {

@@ -51,7 +51,7 @@ final class BenchCommand implements Runnable {
       name = "model",
       mixinStandardHelpOptions = true,
       description =
-          "Images per second of the model alone, per batch size (median, min and max of interleaved runs after warm-up).")
+          "Images per second of the model alone, per batch size (median, min and max of interleaved runs after warm-up), beside the machine's own speed in the same rounds (a fixed amount of plain arithmetic on every core).")
   static final class ModelBench implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -126,7 +126,7 @@ final class BenchCommand implements Runnable {
       }
       try {
         PrintWriter err = spec.commandLine().getErr();
-        List<ModelThroughput.Result> results =
+        ModelThroughput.Run run =
             ModelThroughput.run(
                 dir,
                 engineOptions.runnerOptions(engine, List.of(), false).withPrecision(arithmetic),
@@ -135,6 +135,7 @@ final class BenchCommand implements Runnable {
                 warmup,
                 runs,
                 progress(err));
+        List<ModelThroughput.Result> results = run.results();
         PrintWriter out = spec.commandLine().getOut();
         boolean compiled = engineOptions.compiled && "MXNet".equals(engine);
         if (json) {
@@ -148,6 +149,7 @@ final class BenchCommand implements Runnable {
           doc.put("warmupRounds", warmup);
           doc.put("runs", runs);
           doc.put("results", results);
+          doc.put("machineReference", Map.of("gflopsPerSecond", run.machineReference()));
           Json.print(out, doc);
         } else {
           out.printf(
@@ -161,12 +163,18 @@ final class BenchCommand implements Runnable {
               Runtime.getRuntime().availableProcessors(),
               runs,
               warmup);
-          out.printf("%6s  %-28s  %-28s%n", "batch", "images/s", "ms per pass");
+          out.printf("%6s  %-28s  %-28s  %s%n", "batch", "images/s", "ms per pass", "max/min");
           for (ModelThroughput.Result r : results) {
             out.printf(
-                "%6d  %-28s  %-28s%n",
-                r.batchSize(), r.imagesPerSecond().format("%.1f"), r.batchMillis().format("%.1f"));
+                "%6d  %-28s  %-28s  %.2f%n",
+                r.batchSize(),
+                r.imagesPerSecond().format("%.1f"),
+                r.batchMillis().format("%.1f"),
+                r.imagesPerSecond().spread());
           }
+          out.printf(
+              "machine reference (plain arithmetic, the same rounds): %s GFLOP/s, max/min %.2f%n",
+              run.machineReference().format("%.2f"), run.machineReference().spread());
         }
         return 0;
       } finally {
@@ -187,7 +195,9 @@ final class BenchCommand implements Runnable {
         "  worker draining a backlog vs the model offline at the same batch size,",
         "  micro-batching vs one forward pass per record,",
         "  the pipeline with a zero-cost model stand-in vs a plain Kafka consume->produce passthrough.",
-        "With --stand-in-cost the first two pairs run on the stand-in with that GPU-like cost."
+        "With --stand-in-cost the first two pairs run on the stand-in with that GPU-like cost.",
+        "Each round also times a fixed amount of plain arithmetic on every core (machineReference):",
+        "when the baseline spreads as much as it does, the machine is what drifts."
       })
   static final class PipelineBench implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -231,9 +241,11 @@ final class BenchCommand implements Runnable {
 
     @Option(
         names = "--stand-in-images",
-        defaultValue = "3000",
+        defaultValue = "20000",
         description =
-            "Backlog for the stand-in and passthrough measurements. Default: ${DEFAULT-VALUE}.")
+            "Backlog for the stand-in and passthrough measurements (20000 take about two seconds"
+                + " each on 2 cores; a third of a second is too short to hold still on a shared"
+                + " machine). Default: ${DEFAULT-VALUE}.")
     int standInImages;
 
     @Option(
@@ -309,6 +321,8 @@ final class BenchCommand implements Runnable {
           ips.forEach((k, v) -> out.printf("  %-20s %s%n", k, v.format("%.1f")));
           out.println("ratios:");
           ratios.forEach((k, v) -> out.printf("  %-30s %s%n", k, v.format("%.2f")));
+          out.println("max/min over the runs (machineReference: plain arithmetic, same rounds):");
+          ((Map<?, ?>) doc.get("spread")).forEach((k, v) -> out.printf("  %-30s %s%n", k, v));
         }
         return 0;
       } finally {

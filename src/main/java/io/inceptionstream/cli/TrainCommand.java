@@ -49,8 +49,19 @@ final class TrainCommand implements Callable<Integer> {
 
   @Option(
       names = "--resume",
-      description = "Continue from the checkpoint directory (same options).")
+      description =
+          "Continue from the checkpoint directory (same options; --epochs may grow), at the epoch"
+              + " and step where it stopped.")
   boolean resume;
+
+  @Option(
+      names = "--checkpoint-every",
+      paramLabel = "STEPS",
+      defaultValue = "100",
+      description =
+          "Also checkpoint every STEPS steps inside an epoch, so a stopped run loses at most that"
+              + " many; 0: at epoch ends only. Default: ${DEFAULT-VALUE}.")
+  int checkpointEvery;
 
   @Option(
       names = "--epochs",
@@ -210,7 +221,8 @@ final class TrainCommand implements Callable<Integer> {
               augment,
               flip,
               seed,
-              compiled);
+              compiled,
+              checkpointEvery);
     } catch (IllegalArgumentException e) {
       throw new CliException(e.getMessage(), 2);
     }

@@ -48,7 +48,10 @@ import java.util.SplittableRandom;
  * in plain Java, BatchNorm in training mode. After every epoch it evaluates the held-out set,
  * writes a checkpoint (all training parameters and the run's state, for {@code --resume}) and, when
  * the held-out accuracy is the best so far, the model directory itself: the trunk only, exactly the
- * inference parameters. Runs on the calling thread.
+ * inference parameters. With {@link TrainingOptions#checkpointEvery()} it also checkpoints inside
+ * an epoch, and a resumed run continues at the next step of the same shuffled order with the same
+ * augmentation draws, so an epoch longer than a working session survives being stopped. Runs on the
+ * calling thread.
  */
 public final class TrainingLoop {
 
@@ -162,6 +165,7 @@ public final class TrainingLoop {
     int totalSteps = stepsPerEpoch * options.epochs();
     CheckpointState state = resume ? readState(checkpoint) : null;
     int startEpoch = state == null ? 1 : state.completedEpochs() + 1;
+    Partial partial = state == null ? Partial.NONE : state.partial(options, stepsPerEpoch);
     List<EpochStats> history = state == null ? new ArrayList<>() : new ArrayList<>(state.history());
     double best = state == null ? -1 : state.bestAccuracy();
     int bestEpoch = state == null ? 0 : state.bestEpoch();
@@ -169,6 +173,15 @@ public final class TrainingLoop {
       listener.log(
           "Resuming after epoch "
               + state.completedEpochs()
+              + (partial.steps() == 0
+                  ? ""
+                  : " and "
+                      + partial.steps()
+                      + " of epoch "
+                      + startEpoch
+                      + "'s "
+                      + stepsPerEpoch
+                      + " steps")
               + " (best held-out accuracy "
               + best
               + " at epoch "
@@ -178,7 +191,7 @@ public final class TrainingLoop {
     TrainingNetwork network = new TrainingNetwork(classes, options.auxiliary());
     try (Model model = Model.newInstance("googlenet-train", Device.cpu(), "MXNet")) {
       model.setBlock(network);
-      int doneSteps = (startEpoch - 1) * stepsPerEpoch;
+      int doneSteps = (startEpoch - 1) * stepsPerEpoch + partial.steps();
       DefaultTrainingConfig config =
           new DefaultTrainingConfig(new AuxiliaryLoss(options.auxWeight()))
               .optOptimizer(optimizer(totalSteps, doneSteps));
@@ -198,16 +211,28 @@ public final class TrainingLoop {
           long start = System.nanoTime();
           int[] order = LabeledImages.permutation(train.size(), options.seed() * 31 + epoch);
           SplittableRandom aug = new SplittableRandom(options.seed() * 17 + epoch);
-          double lossSum = 0;
-          int correct = 0;
-          int seen = 0;
-          for (int step = 0; step < stepsPerEpoch; step++) {
+          Partial resumed = epoch == startEpoch ? partial : Partial.NONE;
+          double lossSum = resumed.lossSum();
+          int correct = resumed.correct();
+          int seen = resumed.steps() * options.batchSize();
+          int seenHere = 0;
+          double earlierSeconds = resumed.seconds();
+          for (int i = 0; i < seen; i++) {
+            // The steps done before the stop drew these; drawing them again keeps the rest of the
+            // epoch's augmentation what an uninterrupted run would have had.
+            draw(aug);
+          }
+          for (int step = resumed.steps(); step < stepsPerEpoch; step++) {
             for (int i = 0; i < options.batchSize(); i++) {
               int idx = order[step * options.batchSize() + i];
-              augment(train.pixels(), idx * LabeledImages.BYTES, scratch, aug);
+              augment(train.pixels(), idx * LabeledImages.BYTES, scratch, draw(aug));
               pre.write(scratch, 0, batch, i * Preprocessor.FLOATS);
               labels[i] = train.labels()[idx];
             }
+            // Dropout's masks come from MXNet's generator, whose state no checkpoint holds: seeding
+            // it for each step from (seed, epoch, step) gives a resumed run the masks an
+            // uninterrupted one would have drawn.
+            trainer.getManager().getEngine().setRandomSeed(stepSeed(options.seed(), epoch, step));
             try (NDManager m = trainer.getManager().newSubManager()) {
               NDArray x = m.create(batch, GoogLeNet.inputShape(options.batchSize()));
               NDArray y = m.create(labels);
@@ -239,17 +264,35 @@ public final class TrainingLoop {
                 }
               }
               seen += options.batchSize();
+              seenHere += options.batchSize();
             }
             double secs = (System.nanoTime() - start) / 1e9;
+            int every = options.checkpointEvery();
+            if (every > 0 && (step + 1) % every == 0 && step + 1 < stepsPerEpoch) {
+              saveCheckpoint(
+                  checkpoint,
+                  network,
+                  new CheckpointState(
+                      epoch - 1,
+                      best,
+                      bestEpoch,
+                      history,
+                      new Partial(
+                          step + 1, options.batchSize(), lossSum, correct, earlierSeconds + secs)));
+              listener.log(
+                  String.format(
+                      "checkpoint at epoch %d step %d of %d written to %s",
+                      epoch, step + 1, stepsPerEpoch, checkpoint));
+            }
             listener.batch(
                 epoch,
                 step + 1,
                 stepsPerEpoch,
                 lossSum / (step + 1),
                 (double) correct / seen,
-                seen / secs);
+                seenHere / secs);
           }
-          double trainSecs = (System.nanoTime() - start) / 1e9;
+          double trainSecs = earlierSeconds + (System.nanoTime() - start) / 1e9;
           double heldAcc = heldOutAccuracy(trainer, compiled, pre);
           EpochStats es =
               new EpochStats(
@@ -258,7 +301,7 @@ public final class TrainingLoop {
                   (double) correct / seen,
                   heldAcc,
                   seen / trainSecs,
-                  (System.nanoTime() - start) / 1e9);
+                  earlierSeconds + (System.nanoTime() - start) / 1e9);
           history.add(es);
           listener.epoch(es);
           if (heldAcc > best) {
@@ -270,7 +313,10 @@ public final class TrainingLoop {
                     "epoch %d: held-out accuracy %.4f is the best so far; model written to %s",
                     epoch, heldAcc, out));
           }
-          saveCheckpoint(checkpoint, network, new CheckpointState(epoch, best, bestEpoch, history));
+          saveCheckpoint(
+              checkpoint,
+              network,
+              new CheckpointState(epoch, best, bestEpoch, history, Partial.NONE));
         }
       }
     }
@@ -349,11 +395,27 @@ public final class TrainingLoop {
     return tracker;
   }
 
-  /** Random crop from the image padded by 4 edge pixels, and an optional horizontal flip. */
-  private void augment(byte[] src, int offset, byte[] dst, SplittableRandom r) {
+  /** The engine's random seed for one step of a run. */
+  static int stepSeed(long seed, int epoch, int step) {
+    return new SplittableRandom((seed * 1_000_003L + epoch) * 1_000_003L + step)
+        .nextInt(Integer.MAX_VALUE);
+  }
+
+  /** One image's augmentation: a shift of the crop and whether to flip. */
+  private record Draw(int dx, int dy, boolean flip) {}
+
+  /** Draws one image's augmentation, taking the same values from {@code r} every time. */
+  private Draw draw(SplittableRandom r) {
     int dx = options.augment() ? r.nextInt(-4, 5) : 0;
     int dy = options.augment() ? r.nextInt(-4, 5) : 0;
-    boolean flip = options.flip() && r.nextBoolean();
+    return new Draw(dx, dy, options.flip() && r.nextBoolean());
+  }
+
+  /** Random crop from the image padded by 4 edge pixels, and an optional horizontal flip. */
+  private static void augment(byte[] src, int offset, byte[] dst, Draw d) {
+    int dx = d.dx();
+    int dy = d.dy();
+    boolean flip = d.flip();
     int s = Preprocessor.SIZE;
     for (int c = 0; c < 3; c++) {
       int base = c * s * s;
@@ -472,8 +534,63 @@ public final class TrainingLoop {
     return dir.withProvenance(Map.of(key, e));
   }
 
+  /**
+   * Where a checkpoint stands inside an epoch: the steps done and that epoch's running figures.
+   *
+   * @param steps steps of the epoch done (0: at an epoch's end)
+   * @param batchSize images per step of the run that wrote it
+   * @param lossSum sum of those steps' losses
+   * @param correct correct predictions among their images
+   * @param seconds wall time those steps took
+   */
+  record Partial(int steps, int batchSize, double lossSum, int correct, double seconds) {
+    static final Partial NONE = new Partial(0, 0, 0, 0, 0);
+  }
+
+  /**
+   * The run's state beside the checkpoint's parameters.
+   *
+   * @param partial where it stands inside the next epoch (absent from checkpoints written before
+   *     mid-epoch checkpoints existed: read as none)
+   */
   private record CheckpointState(
-      int completedEpochs, double bestAccuracy, int bestEpoch, List<EpochStats> history) {}
+      int completedEpochs,
+      double bestAccuracy,
+      int bestEpoch,
+      List<EpochStats> history,
+      Partial partial) {
+
+    /** The partial epoch to continue, refused where these options would make it another run. */
+    Partial partial(TrainingOptions options, int stepsPerEpoch) {
+      if (partial == null || partial.steps() == 0) {
+        return Partial.NONE;
+      }
+      int epoch = completedEpochs + 1;
+      if (epoch > options.epochs()) {
+        throw new IllegalArgumentException(
+            "The checkpoint stopped inside epoch "
+                + epoch
+                + " ("
+                + partial.steps()
+                + " steps done); resume with --epochs "
+                + epoch
+                + " or more");
+      }
+      if (partial.batchSize() != options.batchSize() || partial.steps() >= stepsPerEpoch) {
+        throw new IllegalArgumentException(
+            "The checkpoint stopped inside epoch "
+                + epoch
+                + " after "
+                + partial.steps()
+                + " steps of "
+                + partial.batchSize()
+                + " images; resume with --batch-size "
+                + partial.batchSize()
+                + " and the same training data");
+      }
+      return partial;
+    }
+  }
 
   private static CheckpointState readState(Path checkpoint) throws IOException {
     Path f = checkpoint.resolve(CHECKPOINT_STATE);

@@ -21,6 +21,8 @@ import java.util.Locale;
  * @param seed seed for initialisation, shuffling and augmentation
  * @param compiled train through the compiled MXNet graph ({@code false}: DJL's blocks op by op, the
  *     reference path)
+ * @param checkpointEvery steps between checkpoints inside an epoch, so a run stopped mid-epoch
+ *     resumes there (0: at the end of each epoch only)
  */
 public record TrainingOptions(
     int epochs,
@@ -36,7 +38,8 @@ public record TrainingOptions(
     boolean augment,
     boolean flip,
     long seed,
-    boolean compiled) {
+    boolean compiled,
+    int checkpointEvery) {
 
   public TrainingOptions {
     optimizer = optimizer.toLowerCase(Locale.ROOT);
@@ -60,6 +63,7 @@ public record TrainingOptions(
         "must be cosine, step or fixed");
     require(warmupSteps >= 0, "warmup-steps", warmupSteps, "must be at least 0");
     require(auxWeight >= 0 && auxWeight <= 1, "aux-weight", auxWeight, "must be in [0, 1]");
+    require(checkpointEvery >= 0, "checkpoint-every", checkpointEvery, "must be at least 0");
   }
 
   private static void require(boolean ok, String key, Object value, String rule) {

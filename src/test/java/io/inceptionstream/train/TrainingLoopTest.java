@@ -2,6 +2,7 @@ package io.inceptionstream.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
@@ -27,10 +28,18 @@ class TrainingLoopTest {
 
   private static final class Recorder implements TrainingLoop.Listener {
     final List<TrainingLoop.EpochStats> epochs = new ArrayList<>();
+    final List<Integer> steps = new ArrayList<>();
+    final List<String> logs = new ArrayList<>();
+    int stopAfterStep;
 
     @Override
     public void batch(
-        int epoch, int step, int steps, double loss, double accuracy, double imagesPerSecond) {}
+        int epoch, int step, int steps, double loss, double accuracy, double imagesPerSecond) {
+      this.steps.add(step);
+      if (step == stopAfterStep) {
+        throw new RuntimeException("stopped");
+      }
+    }
 
     @Override
     public void epoch(TrainingLoop.EpochStats stats) {
@@ -38,14 +47,16 @@ class TrainingLoopTest {
     }
 
     @Override
-    public void log(String line) {}
+    public void log(String line) {
+      logs.add(line);
+    }
   }
 
   @Test
   void aResumedRunWarmsUpAgainAndThenFollowsTheWholeRunsSchedule() {
     TrainingOptions options =
         new TrainingOptions(
-            2, 64, "adam", 0.002f, 0.9f, 0f, "cosine", 100, true, 0.3f, false, true, 1, true);
+            2, 64, "adam", 0.002f, 0.9f, 0f, "cosine", 100, true, 0.3f, false, true, 1, true, 0);
     Tracker fresh = TrainingLoop.schedule(options, 1874, 0);
     Tracker resumed = TrainingLoop.schedule(options, 1874, 937);
 
@@ -90,6 +101,100 @@ class TrainingLoopTest {
         .run(resume);
   }
 
+  @Test
+  void aRunStoppedInsideAnEpochResumesAtTheNextStepAsIfNeverStopped(@TempDir Path tmp)
+      throws Exception {
+    // SGD without momentum keeps no optimizer state, so a resume that continues the same steps
+    // on the same images, augmentation and dropout masks must end with the uninterrupted run's
+    // weights; one that redid or skipped a step would not.
+    LabeledImages train = LabeledImages.shapes(32, 3);
+    LabeledImages held = LabeledImages.shapes(8, 4);
+    Path whole = tmp.resolve("whole");
+    Recorder uninterrupted = new Recorder();
+    new TrainingLoop(
+            sgd(0), train, held, tmp.resolve("m1"), whole, "t", "1", Map.of(), uninterrupted)
+        .run(false);
+
+    Path stopped = tmp.resolve("stopped");
+    Recorder first = new Recorder();
+    first.stopAfterStep = 3;
+    RuntimeException stop =
+        assertThrows(
+            RuntimeException.class,
+            () ->
+                new TrainingLoop(
+                        sgd(2), train, held, tmp.resolve("m2"), stopped, "t", "1", Map.of(), first)
+                    .run(false));
+    assertEquals("stopped", stop.getMessage());
+    assertTrue(
+        first.logs.stream().anyMatch(l -> l.contains("epoch 1 step 2 of 4")),
+        first.logs.toString());
+
+    Recorder second = new Recorder();
+    new TrainingLoop(sgd(2), train, held, tmp.resolve("m2"), stopped, "t", "1", Map.of(), second)
+        .run(true);
+    assertEquals(List.of(3, 4), second.steps, "steps 1 and 2 were in the checkpoint, 3 was lost");
+    assertTrue(
+        second.logs.get(0).contains("Resuming after epoch 0 and 2 of epoch 1's 4 steps"),
+        second.logs.toString());
+    assertEquals(uninterrupted.epochs.get(0).loss(), second.epochs.get(0).loss(), 1e-6);
+    Map<String, float[]> expected = checkpointParameters(whole);
+    Map<String, float[]> actual = checkpointParameters(stopped);
+    assertEquals(expected.keySet(), actual.keySet());
+    expected.forEach((name, v) -> assertArrayEquals(v, actual.get(name), 1e-5f, name));
+    assertTrue(
+        maxDifference(expected.get(STEM), seededStem(3)) > 1e-4, "the steps moved the weights");
+
+    IllegalArgumentException other =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                new TrainingLoop(
+                        sgd(2),
+                        train,
+                        held,
+                        tmp.resolve("m3"),
+                        midEpoch(tmp, train, held),
+                        "t",
+                        "1",
+                        Map.of(),
+                        new Recorder())
+                    .run(true));
+    assertTrue(other.getMessage().contains("resume with --batch-size 4"), other.getMessage());
+  }
+
+  /** A checkpoint written after step 2 of a run at batch size 8, read back at batch size 4. */
+  private static Path midEpoch(Path tmp, LabeledImages train, LabeledImages held) throws Exception {
+    Path ckpt = tmp.resolve("mid");
+    Recorder r = new Recorder();
+    r.stopAfterStep = 2;
+    assertThrows(
+        RuntimeException.class,
+        () ->
+            new TrainingLoop(sgd(2), train, held, tmp.resolve("m3"), ckpt, "t", "1", Map.of(), r)
+                .run(false));
+    Files.writeString(
+        ckpt.resolve("state.json"),
+        Files.readString(ckpt.resolve("state.json"))
+            .replace("\"batchSize\" : 8", "\"batchSize\" : 4"));
+    return ckpt;
+  }
+
+  private static TrainingOptions sgd(int checkpointEvery) {
+    return new TrainingOptions(
+        1, 8, "sgd", 0.05f, 0f, 0f, "fixed", 0, true, 0.3f, true, true, 3, true, checkpointEvery);
+  }
+
+  private static Map<String, float[]> checkpointParameters(Path checkpoint) throws Exception {
+    try (NDManager m = NDManager.newBaseManager()) {
+      TrainingNetwork n = new TrainingNetwork(ShapeGenerator.CLASSES.size(), true);
+      TrainingLoop.loadCheckpoint(checkpoint, n, m);
+      Map<String, float[]> out = new java.util.TreeMap<>();
+      n.getParameters().forEach(p -> out.put(p.getKey(), p.getValue().getArray().toFloatArray()));
+      return out;
+    }
+  }
+
   private static final String STEM = "01trunk_01pre_01Conv2d_weight";
 
   private static TrainingOptions options(int epochs, float learningRate, long seed) {
@@ -107,7 +212,8 @@ class TrainingLoopTest {
         false,
         false,
         seed,
-        true);
+        true,
+        0);
   }
 
   private static float[] seededStem(long seed) {
@@ -141,7 +247,7 @@ class TrainingLoopTest {
     LabeledImages held = LabeledImages.shapes(8, 4);
     TrainingOptions options =
         new TrainingOptions(
-            4, 8, "adam", 0.001f, 0.9f, 0f, "fixed", 0, true, 0.3f, false, false, 5, true);
+            4, 8, "adam", 0.001f, 0.9f, 0f, "fixed", 0, true, 0.3f, false, false, 5, true, 0);
     Path out = tmp.resolve("model");
     Recorder rec = new Recorder();
     TrainingLoop loop =
@@ -182,7 +288,7 @@ class TrainingLoopTest {
     // Resuming continues after the checkpointed epoch instead of starting over.
     TrainingOptions more =
         new TrainingOptions(
-            5, 8, "adam", 0.001f, 0.9f, 0f, "fixed", 0, true, 0.3f, false, false, 5, true);
+            5, 8, "adam", 0.001f, 0.9f, 0f, "fixed", 0, true, 0.3f, false, false, 5, true, 0);
     Recorder rec2 = new Recorder();
     TrainingLoop.Result resumed =
         new TrainingLoop(more, train, held, out, tmp.resolve("ckpt"), "t", "1", Map.of(), rec2)
