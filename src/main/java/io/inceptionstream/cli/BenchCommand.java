@@ -243,9 +243,10 @@ final class BenchCommand implements Runnable {
         names = "--stand-in-images",
         defaultValue = "20000",
         description =
-            "Backlog for the stand-in and passthrough measurements (20000 take about two seconds"
-                + " each on 2 cores; a third of a second is too short to hold still on a shared"
-                + " machine). Default: ${DEFAULT-VALUE}.")
+            "Backlog for the stand-in and passthrough measurements, and with --stand-in-cost for"
+                + " the model measurements too (20000 take about two seconds each on 2 cores at zero"
+                + " cost, and the per-record one about 46 s at 2ms+20us; a third of a second is too short to hold"
+                + " still on a shared machine). Default: ${DEFAULT-VALUE}.")
     int standInImages;
 
     @Option(
@@ -321,7 +322,13 @@ final class BenchCommand implements Runnable {
           ips.forEach((k, v) -> out.printf("  %-20s %s%n", k, v.format("%.1f")));
           out.println("ratios:");
           ratios.forEach((k, v) -> out.printf("  %-30s %s%n", k, v.format("%.2f")));
-          out.println("max/min over the runs (machineReference: plain arithmetic, same rounds):");
+          @SuppressWarnings("unchecked")
+          Map<String, Trials.Figure> machine =
+              (Map<String, Trials.Figure>) doc.get("machineReference");
+          out.printf(
+              "machine reference (plain arithmetic, the same rounds): %s GFLOP/s%n",
+              machine.get("gflopsPerSecond").format("%.2f"));
+          out.println("max/min over the runs:");
           ((Map<?, ?>) doc.get("spread")).forEach((k, v) -> out.printf("  %-30s %s%n", k, v));
         }
         return 0;

@@ -325,7 +325,13 @@ final class TrainCommand implements Callable<Integer> {
             modelVersion,
             provenance,
             listener);
-    TrainingLoop.Result result = loop.run(resume);
+    TrainingLoop.Result result;
+    try {
+      result = loop.run(resume);
+    } catch (IllegalArgumentException e) {
+      // A checkpoint these options cannot continue: a usage error, named in the message.
+      throw new CliException(e.getMessage(), 2);
+    }
     Evaluation.Result eval = TrainingLoop.evaluate(result.model(), heldOutSet);
     TrainingLoop.recordEvaluation(
             result.model(), "heldOutEvaluation", eval, heldOutSet.description())

@@ -165,7 +165,8 @@ public final class TrainingLoop {
     int totalSteps = stepsPerEpoch * options.epochs();
     CheckpointState state = resume ? readState(checkpoint) : null;
     int startEpoch = state == null ? 1 : state.completedEpochs() + 1;
-    Partial partial = state == null ? Partial.NONE : state.partial(options, stepsPerEpoch);
+    Partial partial =
+        state == null ? Partial.NONE : state.partial(options, stepsPerEpoch, train.size());
     List<EpochStats> history = state == null ? new ArrayList<>() : new ArrayList<>(state.history());
     double best = state == null ? -1 : state.bestAccuracy();
     int bestEpoch = state == null ? 0 : state.bestEpoch();
@@ -182,11 +183,9 @@ public final class TrainingLoop {
                       + "'s "
                       + stepsPerEpoch
                       + " steps")
-              + " (best held-out accuracy "
-              + best
-              + " at epoch "
-              + bestEpoch
-              + ")");
+              + (bestEpoch == 0
+                  ? ""
+                  : " (best held-out accuracy " + best + " at epoch " + bestEpoch + ")"));
     }
     TrainingNetwork network = new TrainingNetwork(classes, options.auxiliary());
     try (Model model = Model.newInstance("googlenet-train", Device.cpu(), "MXNet")) {
@@ -272,13 +271,17 @@ public final class TrainingLoop {
               saveCheckpoint(
                   checkpoint,
                   network,
-                  new CheckpointState(
-                      epoch - 1,
-                      best,
-                      bestEpoch,
-                      history,
-                      new Partial(
-                          step + 1, options.batchSize(), lossSum, correct, earlierSeconds + secs)));
+                  epoch - 1,
+                  best,
+                  bestEpoch,
+                  history,
+                  new Partial(
+                      step + 1,
+                      options.batchSize(),
+                      train.size(),
+                      lossSum,
+                      correct,
+                      earlierSeconds + secs));
               listener.log(
                   String.format(
                       "checkpoint at epoch %d step %d of %d written to %s",
@@ -313,10 +316,7 @@ public final class TrainingLoop {
                     "epoch %d: held-out accuracy %.4f is the best so far; model written to %s",
                     epoch, heldAcc, out));
           }
-          saveCheckpoint(
-              checkpoint,
-              network,
-              new CheckpointState(epoch, best, bestEpoch, history, Partial.NONE));
+          saveCheckpoint(checkpoint, network, epoch, best, bestEpoch, history, Partial.NONE);
         }
       }
     }
@@ -539,12 +539,14 @@ public final class TrainingLoop {
    *
    * @param steps steps of the epoch done (0: at an epoch's end)
    * @param batchSize images per step of the run that wrote it
+   * @param trainImages size of its training set (the shuffled order depends on it)
    * @param lossSum sum of those steps' losses
    * @param correct correct predictions among their images
    * @param seconds wall time those steps took
    */
-  record Partial(int steps, int batchSize, double lossSum, int correct, double seconds) {
-    static final Partial NONE = new Partial(0, 0, 0, 0, 0);
+  record Partial(
+      int steps, int batchSize, int trainImages, double lossSum, int correct, double seconds) {
+    static final Partial NONE = new Partial(0, 0, 0, 0, 0, 0);
   }
 
   /**
@@ -552,16 +554,19 @@ public final class TrainingLoop {
    *
    * @param partial where it stands inside the next epoch (absent from checkpoints written before
    *     mid-epoch checkpoints existed: read as none)
+   * @param parameters the file in the checkpoint directory holding the parameters that go with this
+   *     state (absent from older checkpoints: {@link #CHECKPOINT_PARAMS})
    */
   private record CheckpointState(
       int completedEpochs,
       double bestAccuracy,
       int bestEpoch,
       List<EpochStats> history,
-      Partial partial) {
+      Partial partial,
+      String parameters) {
 
     /** The partial epoch to continue, refused where these options would make it another run. */
-    Partial partial(TrainingOptions options, int stepsPerEpoch) {
+    Partial partial(TrainingOptions options, int stepsPerEpoch, int trainImages) {
       if (partial == null || partial.steps() == 0) {
         return Partial.NONE;
       }
@@ -576,7 +581,9 @@ public final class TrainingLoop {
                 + epoch
                 + " or more");
       }
-      if (partial.batchSize() != options.batchSize() || partial.steps() >= stepsPerEpoch) {
+      if (partial.batchSize() != options.batchSize()
+          || partial.trainImages() != trainImages
+          || partial.steps() >= stepsPerEpoch) {
         throw new IllegalArgumentException(
             "The checkpoint stopped inside epoch "
                 + epoch
@@ -584,9 +591,15 @@ public final class TrainingLoop {
                 + partial.steps()
                 + " steps of "
                 + partial.batchSize()
-                + " images; resume with --batch-size "
+                + " images on a training set of "
+                + partial.trainImages()
+                + "; resume with --batch-size "
                 + partial.batchSize()
-                + " and the same training data");
+                + " and the same training data (this run has "
+                + options.batchSize()
+                + " and "
+                + trainImages
+                + ")");
       }
       return partial;
     }
@@ -600,19 +613,34 @@ public final class TrainingLoop {
     return JSON.readValue(f.toFile(), CheckpointState.class);
   }
 
+  /**
+   * Writes the parameters to a file of their own, then the state naming it: the state's atomic
+   * rename is the commit, so a process killed at any moment leaves a state and the parameters that
+   * go with it. Parameter files no state names any more are deleted after the commit.
+   */
   private static void saveCheckpoint(
-      Path checkpoint, TrainingNetwork network, CheckpointState state) throws IOException {
+      Path checkpoint,
+      TrainingNetwork network,
+      int completedEpochs,
+      double best,
+      int bestEpoch,
+      List<EpochStats> history,
+      Partial partial)
+      throws IOException {
     Files.createDirectories(checkpoint);
-    Path tmp = Files.createTempFile(checkpoint, CHECKPOINT_PARAMS, ".tmp");
+    String name = "training-" + completedEpochs + "-" + partial.steps() + ".params";
+    Path tmp = Files.createTempFile(checkpoint, name, ".tmp");
     try (DataOutputStream os =
         new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp)))) {
       network.saveParameters(os);
     }
     Files.move(
         tmp,
-        checkpoint.resolve(CHECKPOINT_PARAMS),
+        checkpoint.resolve(name),
         StandardCopyOption.REPLACE_EXISTING,
         StandardCopyOption.ATOMIC_MOVE);
+    CheckpointState state =
+        new CheckpointState(completedEpochs, best, bestEpoch, history, partial, name);
     Path stateTmp = Files.createTempFile(checkpoint, CHECKPOINT_STATE, ".tmp");
     JSON.writeValue(stateTmp.toFile(), state);
     Files.move(
@@ -620,6 +648,14 @@ public final class TrainingLoop {
         checkpoint.resolve(CHECKPOINT_STATE),
         StandardCopyOption.REPLACE_EXISTING,
         StandardCopyOption.ATOMIC_MOVE);
+    try (var files = Files.list(checkpoint)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        String n = f.getFileName().toString();
+        if (n.startsWith("training") && n.endsWith(".params") && !n.equals(name)) {
+          Files.delete(f);
+        }
+      }
+    }
   }
 
   /**
@@ -641,7 +677,16 @@ public final class TrainingLoop {
    */
   static void loadCheckpoint(Path checkpoint, TrainingNetwork network, NDManager manager)
       throws IOException, InvalidModelException {
-    Path f = checkpoint.resolve(CHECKPOINT_PARAMS);
+    CheckpointState state = readState(checkpoint);
+    String name =
+        state == null || state.parameters() == null ? CHECKPOINT_PARAMS : state.parameters();
+    if (name.contains("/") || name.contains("\\") || name.startsWith(".")) {
+      throw new InvalidModelException(
+          checkpoint.resolve(CHECKPOINT_STATE)
+              + " names parameters outside its directory: "
+              + name);
+    }
+    Path f = checkpoint.resolve(name);
     try (DataInputStream is =
         new DataInputStream(new BufferedInputStream(Files.newInputStream(f)))) {
       network.loadParameters(manager, is);

@@ -85,8 +85,26 @@ class TrainingLoopTest {
     run(options(2, 1e-3f, 7), train, held, tmp.resolve("m2"), ckpt, false);
     float[] trained = checkpointStem(ckpt);
     assertTrue(maxDifference(trained, seededStem(7)) > 1e-3, "two epochs at 1e-3 moved it");
+    olderFormat(ckpt);
     run(options(3, 1e-9f, 7), train, held, tmp.resolve("m2"), ckpt, true);
     assertArrayEquals(trained, checkpointStem(ckpt), 1e-6f, "the resumed epoch kept the weights");
+  }
+
+  /**
+   * Turns a checkpoint into the form written before mid-epoch checkpoints: parameters in {@code
+   * training.params}, a state without {@code partial} or {@code parameters}.
+   */
+  private static void olderFormat(Path ckpt) throws Exception {
+    try (var files = Files.list(ckpt)) {
+      Path params = files.filter(f -> f.toString().endsWith(".params")).findFirst().orElseThrow();
+      Files.move(params, ckpt.resolve("training.params"));
+    }
+    var json = new com.fasterxml.jackson.databind.ObjectMapper();
+    var state =
+        (com.fasterxml.jackson.databind.node.ObjectNode)
+            json.readTree(ckpt.resolve("state.json").toFile());
+    state.remove(List.of("partial", "parameters"));
+    json.writeValue(ckpt.resolve("state.json").toFile(), state);
   }
 
   private static void run(
@@ -142,6 +160,12 @@ class TrainingLoopTest {
     Map<String, float[]> actual = checkpointParameters(stopped);
     assertEquals(expected.keySet(), actual.keySet());
     expected.forEach((name, v) -> assertArrayEquals(v, actual.get(name), 1e-5f, name));
+    try (var files = Files.list(stopped)) {
+      assertEquals(
+          List.of("training-1-0.params"),
+          files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".params")).toList(),
+          "only the parameters the state names are kept");
+    }
     assertTrue(
         maxDifference(expected.get(STEM), seededStem(3)) > 1e-4, "the steps moved the weights");
 
