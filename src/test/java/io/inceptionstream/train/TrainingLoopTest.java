@@ -115,7 +115,19 @@ class TrainingLoopTest {
       Path checkpoint,
       boolean resume)
       throws Exception {
-    new TrainingLoop(options, train, held, out, checkpoint, "t", "1", Map.of(), new Recorder())
+    run(options, train, held, out, checkpoint, resume, new Recorder());
+  }
+
+  private static void run(
+      TrainingOptions options,
+      LabeledImages train,
+      LabeledImages held,
+      Path out,
+      Path checkpoint,
+      boolean resume,
+      Recorder recorder)
+      throws Exception {
+    new TrainingLoop(options, train, held, out, checkpoint, "t", "1", Map.of(), recorder)
         .run(resume);
   }
 
@@ -129,9 +141,7 @@ class TrainingLoopTest {
     LabeledImages held = LabeledImages.shapes(8, 4);
     Path whole = tmp.resolve("whole");
     Recorder uninterrupted = new Recorder();
-    new TrainingLoop(
-            sgd(0), train, held, tmp.resolve("m1"), whole, "t", "1", Map.of(), uninterrupted)
-        .run(false);
+    run(sgd(0), train, held, tmp.resolve("m1"), whole, false, uninterrupted);
 
     Path stopped = tmp.resolve("stopped");
     Recorder first = new Recorder();
@@ -139,18 +149,14 @@ class TrainingLoopTest {
     RuntimeException stop =
         assertThrows(
             RuntimeException.class,
-            () ->
-                new TrainingLoop(
-                        sgd(2), train, held, tmp.resolve("m2"), stopped, "t", "1", Map.of(), first)
-                    .run(false));
+            () -> run(sgd(2), train, held, tmp.resolve("m2"), stopped, false, first));
     assertEquals("stopped", stop.getMessage());
     assertTrue(
         first.logs.stream().anyMatch(l -> l.contains("epoch 1 step 2 of 4")),
         first.logs.toString());
 
     Recorder second = new Recorder();
-    new TrainingLoop(sgd(2), train, held, tmp.resolve("m2"), stopped, "t", "1", Map.of(), second)
-        .run(true);
+    run(sgd(2), train, held, tmp.resolve("m2"), stopped, true, second);
     assertEquals(List.of(3, 4), second.steps, "steps 1 and 2 were in the checkpoint, 3 was lost");
     assertTrue(
         second.logs.get(0).contains("Resuming after epoch 0 and 2 of epoch 1's 4 steps"),
@@ -172,18 +178,7 @@ class TrainingLoopTest {
     IllegalArgumentException other =
         assertThrows(
             IllegalArgumentException.class,
-            () ->
-                new TrainingLoop(
-                        sgd(2),
-                        train,
-                        held,
-                        tmp.resolve("m3"),
-                        midEpoch(tmp, train, held),
-                        "t",
-                        "1",
-                        Map.of(),
-                        new Recorder())
-                    .run(true));
+            () -> run(sgd(2), train, held, tmp.resolve("m3"), midEpoch(tmp, train, held), true));
     assertTrue(other.getMessage().contains("resume with --batch-size 4"), other.getMessage());
   }
 
@@ -193,10 +188,7 @@ class TrainingLoopTest {
     Recorder r = new Recorder();
     r.stopAfterStep = 2;
     assertThrows(
-        RuntimeException.class,
-        () ->
-            new TrainingLoop(sgd(2), train, held, tmp.resolve("m3"), ckpt, "t", "1", Map.of(), r)
-                .run(false));
+        RuntimeException.class, () -> run(sgd(2), train, held, tmp.resolve("m3"), ckpt, false, r));
     Files.writeString(
         ckpt.resolve("state.json"),
         Files.readString(ckpt.resolve("state.json"))
