@@ -10,7 +10,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
-import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.CosineTracker;
 import ai.djl.training.tracker.MultiFactorTracker;
 import ai.djl.training.tracker.Tracker;
@@ -31,8 +30,10 @@ import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
@@ -46,12 +47,12 @@ import java.util.SplittableRandom;
  * TrainingNetwork} (trunk plus optional auxiliary heads), {@link AuxiliaryLoss}, Adam or SGD with
  * momentum, weight decay, warm-up and a cosine or step schedule, random-crop and flip augmentation
  * in plain Java, BatchNorm in training mode. After every epoch it evaluates the held-out set,
- * writes a checkpoint (all training parameters and the run's state, for {@code --resume}) and, when
- * the held-out accuracy is the best so far, the model directory itself: the trunk only, exactly the
- * inference parameters. With {@link TrainingOptions#checkpointEvery()} it also checkpoints inside
- * an epoch, and a resumed run continues at the next step of the same shuffled order with the same
- * augmentation draws, so an epoch longer than a working session survives being stopped. Runs on the
- * calling thread.
+ * writes a checkpoint (all training parameters, the optimizer's state and the run's, for {@code
+ * --resume}) and, when the held-out accuracy is the best so far, the model directory itself: the
+ * trunk only, exactly the inference parameters. With {@link TrainingOptions#checkpointEvery()} it
+ * also checkpoints inside an epoch, and a resumed run continues at the next step of the same
+ * shuffled order with the same augmentation draws, dropout masks and optimizer state, so an epoch
+ * longer than a working session survives being stopped. Runs on the calling thread.
  */
 public final class TrainingLoop {
 
@@ -99,6 +100,7 @@ public final class TrainingLoop {
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   static final String CHECKPOINT_PARAMS = "training.params";
   private static final String CHECKPOINT_STATE = "state.json";
+  private static final String OPTIMIZER_SUFFIX = ".optimizer";
   private static final int HELD_OUT_BATCH = 64;
 
   private final TrainingOptions options;
@@ -187,17 +189,39 @@ public final class TrainingLoop {
                   ? ""
                   : " (best held-out accuracy " + best + " at epoch " + bestEpoch + ")"));
     }
+    int doneSteps = (startEpoch - 1) * stepsPerEpoch + partial.steps();
+    String kind = ResumableOptimizer.kind(options.optimizer(), options.momentum());
+    OptimizerFile saved = state == null ? null : state.optimizer();
+    boolean restored = saved != null && kind.equals(saved.kind());
+    if (state != null && !restored) {
+      listener.log(
+          (saved == null
+                  ? "The checkpoint holds no optimizer state (written before it was kept): "
+                  : "The checkpoint holds " + saved.kind() + " state; this run's ")
+              + kind
+              + " starts afresh"
+              + (options.warmupSteps() == 0
+                  ? ""
+                  : ", and the learning rate warms up again over "
+                      + options.warmupSteps()
+                      + " steps"));
+    }
+    // The step from which this run's optimizer state counts: a restored state keeps that of the
+    // run that began it, so a resume of a resume updates as that run would have.
+    int since = restored ? saved.since() : doneSteps;
     TrainingNetwork network = new TrainingNetwork(classes, options.auxiliary());
     try (Model model = Model.newInstance("googlenet-train", Device.cpu(), "MXNet")) {
       model.setBlock(network);
-      int doneSteps = (startEpoch - 1) * stepsPerEpoch + partial.steps();
+      ResumableOptimizer optimizer = optimizer(totalSteps, doneSteps, since);
       DefaultTrainingConfig config =
-          new DefaultTrainingConfig(new AuxiliaryLoss(options.auxWeight()))
-              .optOptimizer(optimizer(totalSteps, doneSteps));
+          new DefaultTrainingConfig(new AuxiliaryLoss(options.auxWeight())).optOptimizer(optimizer);
       if (state == null) {
         seededStart(network, model.getNDManager(), options.batchSize(), options.seed());
       } else {
         loadCheckpoint(checkpoint, network, model.getNDManager());
+        if (restored && optimizer.hasState()) {
+          loadOptimizer(checkpoint, saved, optimizer, network, model.getNDManager());
+        }
       }
       try (Trainer trainer = model.newTrainer(config)) {
         trainer.initialize(GoogLeNet.inputShape(options.batchSize()));
@@ -271,6 +295,8 @@ public final class TrainingLoop {
               saveCheckpoint(
                   checkpoint,
                   network,
+                  new OptimizerFile(optimizer.kind(), null, since),
+                  optimizer,
                   epoch - 1,
                   best,
                   bestEpoch,
@@ -316,7 +342,16 @@ public final class TrainingLoop {
                     "epoch %d: held-out accuracy %.4f is the best so far; model written to %s",
                     epoch, heldAcc, out));
           }
-          saveCheckpoint(checkpoint, network, epoch, best, bestEpoch, history, Partial.NONE);
+          saveCheckpoint(
+              checkpoint,
+              network,
+              new OptimizerFile(optimizer.kind(), null, since),
+              optimizer,
+              epoch,
+              best,
+              bestEpoch,
+              history,
+              Partial.NONE);
         }
       }
     }
@@ -324,30 +359,28 @@ public final class TrainingLoop {
     return new Result(best1, history, bestEpoch);
   }
 
-  private Optimizer optimizer(int totalSteps, int doneSteps) {
-    Tracker tracker = schedule(options, totalSteps, doneSteps);
+  /**
+   * @param doneSteps updates already made
+   * @param since the update after which the optimizer's state began: 0 for a run started from
+   *     scratch (and its resumes), the resume's step for a resume whose state started afresh
+   */
+  private ResumableOptimizer optimizer(int totalSteps, int doneSteps, int since) {
+    Tracker tracker = schedule(options, totalSteps, since);
     if (options.optimizer().equals("sgd")) {
-      return Optimizer.sgd()
-          .setLearningRateTracker(tracker)
-          .optMomentum(options.momentum())
-          .optWeightDecays(options.weightDecay())
-          .optBeginNumUpdate(doneSteps)
-          .build();
+      return ResumableOptimizer.sgd(tracker, options.momentum(), options.weightDecay(), doneSteps);
     }
-    // Adam's bias correction must count from the fresh moments' first update, so its update
-    // count starts at 1 and the schedule is shifted instead.
-    Tracker shifted = numUpdate -> tracker.getNewValue(numUpdate + doneSteps);
-    return Optimizer.adam()
-        .optLearningRateTracker(shifted)
-        .optWeightDecays(options.weightDecay())
-        .build();
+    // Adam's bias correction must count from its moments' first update, so its update count
+    // starts there and the schedule is shifted instead.
+    Tracker shifted = since == 0 ? tracker : numUpdate -> tracker.getNewValue(numUpdate + since);
+    return ResumableOptimizer.adam(shifted, options.weightDecay(), doneSteps - since);
   }
 
   /**
    * The learning rate per update: warm-up, then the cosine, step or fixed schedule over all of the
-   * run's steps. The optimizer's state (Adam's moment estimates, SGD's momentum) is not in the
-   * checkpoint, so a resumed run starts it afresh; like a fresh run it then warms up, from a tenth
-   * of the schedule's value to all of it over {@code --warmup-steps}, before full-size steps.
+   * run's steps. A run resumed from a checkpoint without the optimizer's state (Adam's moment
+   * estimates, SGD's momentum; checkpoints written before it was kept) starts that state afresh;
+   * like a fresh run it then warms up, from a tenth of the schedule's value to all of it over
+   * {@code --warmup-steps}, before full-size steps.
    *
    * @param doneSteps updates already made before this run (0 unless resuming)
    */
@@ -556,6 +589,7 @@ public final class TrainingLoop {
    *     mid-epoch checkpoints existed: read as none)
    * @param parameters the file in the checkpoint directory holding the parameters that go with this
    *     state (absent from older checkpoints: {@link #CHECKPOINT_PARAMS})
+   * @param optimizer the optimizer's state that goes with them (absent from older checkpoints)
    */
   private record CheckpointState(
       int completedEpochs,
@@ -563,7 +597,8 @@ public final class TrainingLoop {
       int bestEpoch,
       List<EpochStats> history,
       Partial partial,
-      String parameters) {
+      String parameters,
+      OptimizerFile optimizer) {
 
     /** The partial epoch to continue, refused where these options would make it another run. */
     Partial partial(TrainingOptions options, int stepsPerEpoch, int trainImages) {
@@ -605,6 +640,15 @@ public final class TrainingLoop {
     }
   }
 
+  /**
+   * Where a checkpoint keeps its optimizer's state.
+   *
+   * @param kind {@link ResumableOptimizer#kind}
+   * @param file in the checkpoint directory (none for plain SGD, which has no state)
+   * @param since the update after which the state began (see {@link #optimizer})
+   */
+  private record OptimizerFile(String kind, String file, int since) {}
+
   private static CheckpointState readState(Path checkpoint) throws IOException {
     Path f = checkpoint.resolve(CHECKPOINT_STATE);
     if (!Files.exists(f)) {
@@ -614,13 +658,16 @@ public final class TrainingLoop {
   }
 
   /**
-   * Writes the parameters to a file of their own, then the state naming it: the state's atomic
-   * rename is the commit, so a process killed at any moment leaves a state and the parameters that
-   * go with it. Parameter files no state names any more are deleted after the commit.
+   * Writes the parameters and the optimizer's state to files of their own, then the state naming
+   * them: the state's atomic rename is the commit, so a process killed at any moment leaves a state
+   * and the parameters and optimizer state that go with it. Files no state names any more are
+   * deleted after the commit.
    */
   private static void saveCheckpoint(
       Path checkpoint,
       TrainingNetwork network,
+      OptimizerFile optimizerFile,
+      ResumableOptimizer optimizer,
       int completedEpochs,
       double best,
       int bestEpoch,
@@ -628,19 +675,22 @@ public final class TrainingLoop {
       Partial partial)
       throws IOException {
     Files.createDirectories(checkpoint);
-    String name = "training-" + completedEpochs + "-" + partial.steps() + ".params";
-    Path tmp = Files.createTempFile(checkpoint, name, ".tmp");
-    try (DataOutputStream os =
-        new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp)))) {
-      network.saveParameters(os);
+    String stem = "training-" + completedEpochs + "-" + partial.steps();
+    String name = stem + ".params";
+    String optimizerName = optimizer.hasState() ? stem + OPTIMIZER_SUFFIX : null;
+    write(checkpoint, name, network::saveParameters);
+    if (optimizerName != null) {
+      write(checkpoint, optimizerName, os -> optimizer.save(network.getParameters(), os));
     }
-    Files.move(
-        tmp,
-        checkpoint.resolve(name),
-        StandardCopyOption.REPLACE_EXISTING,
-        StandardCopyOption.ATOMIC_MOVE);
     CheckpointState state =
-        new CheckpointState(completedEpochs, best, bestEpoch, history, partial, name);
+        new CheckpointState(
+            completedEpochs,
+            best,
+            bestEpoch,
+            history,
+            partial,
+            name,
+            new OptimizerFile(optimizerFile.kind(), optimizerName, optimizerFile.since()));
     Path stateTmp = Files.createTempFile(checkpoint, CHECKPOINT_STATE, ".tmp");
     JSON.writeValue(stateTmp.toFile(), state);
     Files.move(
@@ -651,11 +701,36 @@ public final class TrainingLoop {
     try (var files = Files.list(checkpoint)) {
       for (Path f : (Iterable<Path>) files::iterator) {
         String n = f.getFileName().toString();
-        if (n.startsWith("training") && n.endsWith(".params") && !n.equals(name)) {
+        boolean older =
+            n.startsWith("training")
+                && (n.endsWith(".params") || n.endsWith(OPTIMIZER_SUFFIX))
+                && !n.equals(name)
+                && !n.equals(optimizerName);
+        // Left by a process killed while writing.
+        boolean unfinished =
+            (n.startsWith("training") || n.startsWith(CHECKPOINT_STATE)) && n.endsWith(".tmp");
+        if (older || unfinished) {
           Files.delete(f);
         }
       }
     }
+  }
+
+  private interface Writer {
+    void write(DataOutputStream os) throws IOException;
+  }
+
+  private static void write(Path checkpoint, String name, Writer writer) throws IOException {
+    Path tmp = Files.createTempFile(checkpoint, name, ".tmp");
+    try (DataOutputStream os =
+        new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp)))) {
+      writer.write(os);
+    }
+    Files.move(
+        tmp,
+        checkpoint.resolve(name),
+        StandardCopyOption.REPLACE_EXISTING,
+        StandardCopyOption.ATOMIC_MOVE);
   }
 
   /**
@@ -680,13 +755,7 @@ public final class TrainingLoop {
     CheckpointState state = readState(checkpoint);
     String name =
         state == null || state.parameters() == null ? CHECKPOINT_PARAMS : state.parameters();
-    if (name.contains("/") || name.contains("\\") || name.startsWith(".")) {
-      throw new InvalidModelException(
-          checkpoint.resolve(CHECKPOINT_STATE)
-              + " names parameters outside its directory: "
-              + name);
-    }
-    Path f = checkpoint.resolve(name);
+    Path f = inside(checkpoint, name);
     try (DataInputStream is =
         new DataInputStream(new BufferedInputStream(Files.newInputStream(f)))) {
       network.loadParameters(manager, is);
@@ -697,6 +766,46 @@ public final class TrainingLoop {
               + e.getMessage(),
           e);
     }
+  }
+
+  /** Reads a checkpoint's optimizer state into an optimizer that has made no update yet. */
+  private static void loadOptimizer(
+      Path checkpoint,
+      OptimizerFile file,
+      ResumableOptimizer optimizer,
+      TrainingNetwork network,
+      NDManager manager)
+      throws IOException, InvalidModelException {
+    Path stateFile = checkpoint.resolve(CHECKPOINT_STATE);
+    if (file.file() == null) {
+      throw new InvalidModelException(
+          stateFile + " names no file for the " + file.kind() + " optimizer's state");
+    }
+    Path f = inside(checkpoint, file.file());
+    try (InputStream is = new BufferedInputStream(Files.newInputStream(f))) {
+      optimizer.load(network.getParameters(), manager, is);
+    } catch (NoSuchFileException e) {
+      throw new InvalidModelException(
+          stateFile
+              + " names the optimizer's state "
+              + f
+              + ", which is missing: restore it, or delete the \"optimizer\" entry from "
+              + CHECKPOINT_STATE
+              + " to resume with the optimizer's state afresh (and a new warm-up)",
+          e);
+    } catch (MalformedModelException e) {
+      throw new InvalidModelException(
+          f + " does not match this run (was it written with other options?): " + e.getMessage(),
+          e);
+    }
+  }
+
+  private static Path inside(Path checkpoint, String name) throws InvalidModelException {
+    if (name.contains("/") || name.contains("\\") || name.startsWith(".")) {
+      throw new InvalidModelException(
+          checkpoint.resolve(CHECKPOINT_STATE) + " names a file outside its directory: " + name);
+    }
+    return checkpoint.resolve(name);
   }
 
   /** Evaluates the written model through the serving path. */

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.tracker.Tracker;
 import io.inceptionstream.inference.RunnerOptions;
+import io.inceptionstream.model.InvalidModelException;
 import io.inceptionstream.model.ModelDirectory;
 import io.inceptionstream.testing.Engines;
 import java.nio.file.Files;
@@ -18,6 +19,8 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class TrainingLoopTest {
 
@@ -86,24 +89,34 @@ class TrainingLoopTest {
     float[] trained = checkpointStem(ckpt);
     assertTrue(maxDifference(trained, seededStem(7)) > 1e-3, "two epochs at 1e-3 moved it");
     olderFormat(ckpt);
-    run(options(3, 1e-9f, 7), train, held, tmp.resolve("m2"), ckpt, true);
+    Recorder resumed = new Recorder();
+    run(options(3, 1e-9f, 7), train, held, tmp.resolve("m2"), ckpt, true, resumed);
     assertArrayEquals(trained, checkpointStem(ckpt), 1e-6f, "the resumed epoch kept the weights");
+    assertTrue(
+        resumed.logs.stream().anyMatch(l -> l.contains("holds no optimizer state")),
+        resumed.logs.toString());
   }
 
   /**
    * Turns a checkpoint into the form written before mid-epoch checkpoints: parameters in {@code
-   * training.params}, a state without {@code partial} or {@code parameters}.
+   * training.params}, no optimizer state, a state without {@code partial}, {@code parameters} or
+   * {@code optimizer}.
    */
   private static void olderFormat(Path ckpt) throws Exception {
     try (var files = Files.list(ckpt)) {
-      Path params = files.filter(f -> f.toString().endsWith(".params")).findFirst().orElseThrow();
-      Files.move(params, ckpt.resolve("training.params"));
+      for (Path f : files.toList()) {
+        if (f.toString().endsWith(".params")) {
+          Files.move(f, ckpt.resolve("training.params"));
+        } else if (f.toString().endsWith(".optimizer")) {
+          Files.delete(f);
+        }
+      }
     }
     var json = new com.fasterxml.jackson.databind.ObjectMapper();
     var state =
         (com.fasterxml.jackson.databind.node.ObjectNode)
             json.readTree(ckpt.resolve("state.json").toFile());
-    state.remove(List.of("partial", "parameters"));
+    state.remove(List.of("partial", "parameters", "optimizer"));
     json.writeValue(ckpt.resolve("state.json").toFile(), state);
   }
 
@@ -131,17 +144,19 @@ class TrainingLoopTest {
         .run(resume);
   }
 
-  @Test
-  void aRunStoppedInsideAnEpochResumesAtTheNextStepAsIfNeverStopped(@TempDir Path tmp)
-      throws Exception {
-    // SGD without momentum keeps no optimizer state, so a resume that continues the same steps
-    // on the same images, augmentation and dropout masks must end with the uninterrupted run's
-    // weights; one that redid or skipped a step would not.
+  @ParameterizedTest
+  @ValueSource(strings = {"adam", "sgd-momentum", "sgd"})
+  void aRunStoppedInsideAnEpochResumesAtTheNextStepAsIfNeverStopped(
+      String optimizer, @TempDir Path tmp) throws Exception {
+    // A resume that continues the same steps on the same images, augmentation and dropout masks,
+    // with the optimizer's state (Adam's moments, SGD's momentum) and its place in the warm-up and
+    // schedule, must end with the uninterrupted run's weights; one that redid or skipped a step,
+    // restarted the state or warmed up again would not.
     LabeledImages train = LabeledImages.shapes(32, 3);
     LabeledImages held = LabeledImages.shapes(8, 4);
     Path whole = tmp.resolve("whole");
     Recorder uninterrupted = new Recorder();
-    run(sgd(0), train, held, tmp.resolve("m1"), whole, false, uninterrupted);
+    run(stateful(optimizer, 0), train, held, tmp.resolve("m1"), whole, false, uninterrupted);
 
     Path stopped = tmp.resolve("stopped");
     Recorder first = new Recorder();
@@ -149,14 +164,15 @@ class TrainingLoopTest {
     RuntimeException stop =
         assertThrows(
             RuntimeException.class,
-            () -> run(sgd(2), train, held, tmp.resolve("m2"), stopped, false, first));
+            () ->
+                run(stateful(optimizer, 2), train, held, tmp.resolve("m2"), stopped, false, first));
     assertEquals("stopped", stop.getMessage());
     assertTrue(
         first.logs.stream().anyMatch(l -> l.contains("epoch 1 step 2 of 4")),
         first.logs.toString());
 
     Recorder second = new Recorder();
-    run(sgd(2), train, held, tmp.resolve("m2"), stopped, true, second);
+    run(stateful(optimizer, 2), train, held, tmp.resolve("m2"), stopped, true, second);
     assertEquals(List.of(3, 4), second.steps, "steps 1 and 2 were in the checkpoint, 3 was lost");
     assertTrue(
         second.logs.get(0).contains("Resuming after epoch 0 and 2 of epoch 1's 4 steps"),
@@ -168,9 +184,11 @@ class TrainingLoopTest {
     expected.forEach((name, v) -> assertArrayEquals(v, actual.get(name), 1e-5f, name));
     try (var files = Files.list(stopped)) {
       assertEquals(
-          List.of("training-1-0.params"),
-          files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".params")).toList(),
-          "only the parameters the state names are kept");
+          optimizer.equals("sgd")
+              ? List.of("state.json", "training-1-0.params")
+              : List.of("state.json", "training-1-0.optimizer", "training-1-0.params"),
+          files.map(f -> f.getFileName().toString()).sorted().toList(),
+          "only the files the state names are kept");
     }
     assertTrue(
         maxDifference(expected.get(STEM), seededStem(3)) > 1e-4, "the steps moved the weights");
@@ -194,6 +212,116 @@ class TrainingLoopTest {
         Files.readString(ckpt.resolve("state.json"))
             .replace("\"batchSize\" : 8", "\"batchSize\" : 4"));
     return ckpt;
+  }
+
+  /**
+   * Adam, SGD with momentum or plain SGD ({@link ResumableOptimizer#kind}), with a warm-up and a
+   * cosine schedule that a resume must not restart.
+   */
+  private static TrainingOptions stateful(String kind, int checkpointEvery) {
+    return new TrainingOptions(
+        1,
+        8,
+        kind.startsWith("sgd") ? "sgd" : kind,
+        kind.equals("adam") ? 0.01f : 0.05f,
+        kind.equals("sgd") ? 0f : 0.9f,
+        1e-4f,
+        "cosine",
+        2,
+        true,
+        0.3f,
+        true,
+        true,
+        3,
+        true,
+        checkpointEvery);
+  }
+
+  @Test
+  void aResumeOfAResumeWhoseStateStartedAfreshUpdatesAsThatResumeWould(@TempDir Path tmp)
+      throws Exception {
+    // A checkpoint without optimizer state (as written before it was kept) resumed at step 2
+    // starts Adam's moments there and warms up again; stopped after step 3 and resumed once more,
+    // the run must go on from that state, counting its bias correction and warm-up from step 2.
+    LabeledImages train = LabeledImages.shapes(32, 3);
+    LabeledImages held = LabeledImages.shapes(8, 4);
+    Path start = tmp.resolve("start");
+    Recorder first = new Recorder();
+    first.stopAfterStep = 2;
+    assertThrows(
+        RuntimeException.class,
+        () -> run(stateful("adam", 1), train, held, tmp.resolve("m0"), start, false, first));
+    withoutOptimizerState(start);
+
+    Path once = copy(start, tmp.resolve("once"));
+    Recorder afresh = new Recorder();
+    run(stateful("adam", 1), train, held, tmp.resolve("m1"), once, true, afresh);
+    assertTrue(afresh.logs.get(0).contains("and 2 of epoch 1"), afresh.logs.toString());
+    assertTrue(
+        afresh.logs.stream().anyMatch(l -> l.contains("adam starts afresh")),
+        afresh.logs.toString());
+
+    Path twice = copy(start, tmp.resolve("twice"));
+    Recorder stopped = new Recorder();
+    stopped.stopAfterStep = 3;
+    assertThrows(
+        RuntimeException.class,
+        () -> run(stateful("adam", 1), train, held, tmp.resolve("m2"), twice, true, stopped));
+    Recorder again = new Recorder();
+    run(stateful("adam", 1), train, held, tmp.resolve("m2"), twice, true, again);
+    assertEquals(List.of(4), again.steps);
+    assertTrue(again.logs.stream().noneMatch(l -> l.contains("afresh")), again.logs.toString());
+
+    Map<String, float[]> expected = checkpointParameters(once);
+    Map<String, float[]> actual = checkpointParameters(twice);
+    expected.forEach((name, v) -> assertArrayEquals(v, actual.get(name), 1e-5f, name));
+  }
+
+  @Test
+  void aCheckpointWhoseOptimizerStateIsMissingIsRefusedSayingWhatToDo(@TempDir Path tmp)
+      throws Exception {
+    LabeledImages train = LabeledImages.shapes(16, 3);
+    LabeledImages held = LabeledImages.shapes(8, 4);
+    Path ckpt = tmp.resolve("ckpt");
+    run(stateful("adam", 0), train, held, tmp.resolve("m"), ckpt, false);
+    try (var files = Files.list(ckpt)) {
+      for (Path f : files.filter(f -> f.toString().endsWith(".optimizer")).toList()) {
+        Files.delete(f);
+      }
+    }
+    TrainingOptions two =
+        new TrainingOptions(
+            2, 8, "adam", 0.01f, 0.9f, 1e-4f, "cosine", 2, true, 0.3f, true, true, 3, true, 0);
+    var e =
+        assertThrows(
+            InvalidModelException.class, () -> run(two, train, held, tmp.resolve("m"), ckpt, true));
+    assertTrue(e.getMessage().contains("training-1-0.optimizer, which is missing"), e.getMessage());
+    assertTrue(e.getMessage().contains("delete the \"optimizer\" entry"), e.getMessage());
+  }
+
+  /** Removes the optimizer's state, as checkpoints written before it was kept were. */
+  private static void withoutOptimizerState(Path ckpt) throws Exception {
+    try (var files = Files.list(ckpt)) {
+      for (Path f : files.filter(f -> f.toString().endsWith(".optimizer")).toList()) {
+        Files.delete(f);
+      }
+    }
+    var json = new com.fasterxml.jackson.databind.ObjectMapper();
+    var state =
+        (com.fasterxml.jackson.databind.node.ObjectNode)
+            json.readTree(ckpt.resolve("state.json").toFile());
+    state.remove("optimizer");
+    json.writeValue(ckpt.resolve("state.json").toFile(), state);
+  }
+
+  private static Path copy(Path from, Path to) throws Exception {
+    Files.createDirectories(to);
+    try (var files = Files.list(from)) {
+      for (Path f : files.toList()) {
+        Files.copy(f, to.resolve(f.getFileName()));
+      }
+    }
+    return to;
   }
 
   private static TrainingOptions sgd(int checkpointEvery) {
