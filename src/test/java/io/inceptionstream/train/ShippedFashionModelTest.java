@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
  */
 class ShippedFashionModelTest {
 
-  /** The floor the issue allows when training could not reach the 0.93 anchor in time. */
-  private static final double FLOOR = 0.91;
+  /** The issue's goal (the published GoogLeNet anchor is 0.937). */
+  private static final double FLOOR = 0.93;
 
   @Test
   void scoresItsPublishedAccuracyOnTheFullOfficialTestSetThroughTheServingPath() throws Exception {
